@@ -1,0 +1,13 @@
+// @privgate/accel — the crypto engine: SM3 (GB/T 32905), SM2 (GB/T 32918), and backends that run
+// batches of them on the calling thread or a worker pool behind one interface.
+export * from './engine/index.ts';
+export {
+  AccelError,
+  type AccelErrorCode,
+  CodedError,
+  deserializeError,
+  type SerializedError,
+  serializeError,
+} from './errors.ts';
+export * from './sm2/index.ts';
+export * from './sm3/index.ts';
