@@ -1,0 +1,25 @@
+/** Messages between CircuitProverPool and prover-worker.ts. Errors travel as `{ code, message, context }`. */
+import type { EncodedInput } from '../inputs/signals.ts';
+import type { CircuitName } from '../registry.ts';
+import type { Groth16Proof } from '../vendor/snarkjs.ts';
+import type { ProverOptions } from './interface.ts';
+
+export interface WorkerInit {
+  options: ProverOptions;
+  /** Run the curve arithmetic on the worker's own thread only (one core per worker). */
+  singleThread: boolean;
+}
+
+export type WorkerRequest =
+  | { type: 'load'; id: number; circuit: CircuitName }
+  | { type: 'prove'; id: number; circuit: CircuitName; input: EncodedInput };
+
+export interface SerializedError {
+  code: string;
+  message: string;
+  context: unknown;
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; proof?: Groth16Proof; publicSignals?: string[] }
+  | { id: number; ok: false; error: SerializedError };

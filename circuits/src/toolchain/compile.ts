@@ -1,0 +1,130 @@
+/** Compiles a circuit with circom2 (Circom 2 in WASM, from npm): r1cs, wasm witness generator, sym. */
+import { spawn } from 'node:child_process';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CircuitError } from '../errors.ts';
+import type { CircuitDefinition } from '../registry.ts';
+import { CIRCOM_DIR, findPackageDir, nodeModulesDir } from './paths.ts';
+import { COMPILE_FLAGS } from './sources.ts';
+
+/** Sizes read from the r1cs header. */
+export interface R1csInfo {
+  constraints: number;
+  wires: number;
+  publicOutputs: number;
+  publicInputs: number;
+  privateInputs: number;
+}
+
+export interface CompileResult extends R1csInfo {
+  r1csPath: string;
+  wasmPath: string;
+  symPath: string;
+  seconds: number;
+}
+
+/**
+ * Compiles `def` into `outDir` (`<name>.r1cs`, `<name>.sym`, `<name>_js/<name>.wasm`). circom2 runs in its
+ * own process: its WASM sandbox only sees paths relative to its working directory, and its memory is
+ * released when it exits.
+ * @throws {CircuitError} `COMPILE_FAILED` with circom's output when compilation fails.
+ */
+export async function compileCircuit(
+  def: CircuitDefinition,
+  main: string,
+  outDir: string,
+): Promise<CompileResult> {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const mainPath = join(outDir, `${def.name}.circom`);
+  await writeFile(mainPath, main);
+  const cli = join(findPackageDir('circom2'), 'cli.js');
+  const nodeModules = nodeModulesDir();
+  const args = [
+    cli,
+    mainPath,
+    '--r1cs',
+    '--wasm',
+    '--sym',
+    ...COMPILE_FLAGS,
+    '-l',
+    CIRCOM_DIR,
+    '-l',
+    nodeModules,
+    '-o',
+    outDir,
+  ];
+  const started = performance.now();
+  const { code, output } = await run(process.execPath, args, join(nodeModules, '..'));
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0 || /error\[/i.test(output)) {
+    throw new CircuitError('COMPILE_FAILED', `circom2 failed for ${def.name}:\n${output}`, {
+      circuit: def.name,
+      output,
+    });
+  }
+  // circom also writes a JS loader for the wasm; the prover has its own, and biome would lint these files.
+  await rm(join(outDir, `${def.name}_js`, 'witness_calculator.js'), { force: true });
+  await rm(join(outDir, `${def.name}_js`, 'generate_witness.js'), { force: true });
+  const r1csPath = join(outDir, `${def.name}.r1cs`);
+  return {
+    r1csPath,
+    wasmPath: join(outDir, `${def.name}_js`, `${def.name}.wasm`),
+    symPath: join(outDir, `${def.name}.sym`),
+    seconds,
+    ...(await readR1csInfo(r1csPath)),
+  };
+}
+
+/**
+ * Reads constraint and signal counts from an r1cs header (iden3 binary format, section 1).
+ * @throws {Error} when the file is not an r1cs file.
+ */
+export async function readR1csInfo(path: string): Promise<R1csInfo> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    await file.read(head, 0, 12, 0);
+    if (head.toString('ascii', 0, 4) !== 'r1cs') throw new Error(`${path} is not an r1cs file`);
+    const sections = head.readUInt32LE(8);
+    let offset = 12;
+    const sectionHead = Buffer.alloc(12);
+    for (let i = 0; i < sections; i++) {
+      await file.read(sectionHead, 0, 12, offset);
+      const type = sectionHead.readUInt32LE(0);
+      const length = Number(sectionHead.readBigUInt64LE(4));
+      if (type === 1) {
+        const body = Buffer.alloc(length);
+        await file.read(body, 0, length, offset + 12);
+        const n8 = body.readUInt32LE(0);
+        // After n8 and the prime: nWires, nPubOut, nPubIn, nPrvIn (u32), nLabels (u64), nConstraints (u32).
+        const o = 4 + n8;
+        const wires = body.readUInt32LE(o);
+        const publicOutputs = body.readUInt32LE(o + 4);
+        const publicInputs = body.readUInt32LE(o + 8);
+        const privateInputs = body.readUInt32LE(o + 12);
+        const constraints = body.readUInt32LE(o + 24);
+        return { constraints, wires, publicOutputs, publicInputs, privateInputs };
+      }
+      offset += 12 + length;
+    }
+    throw new Error(`${path} has no r1cs header section`);
+  } finally {
+    await file.close();
+  }
+}
+
+function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
