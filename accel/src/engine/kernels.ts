@@ -5,7 +5,7 @@ import { type Sm2DecodedItem, verifySm2BatchDecoded } from '../sm2/batch-verify.
 import { bytesToBigint } from '../sm2/curve.ts';
 import { Sm2KeyCache } from '../sm2/key-cache.ts';
 import { Sm2Signer } from '../sm2/sign.ts';
-import { decodeSm2Signature } from '../sm2/signature.ts';
+import { decodeSm2Signature, SM2_SIGNATURE_HINTED_BYTES } from '../sm2/signature.ts';
 import { checkUserId, sm2MessageDigest } from '../sm2/z.ts';
 import { sm3, sm3MerkleRoot, sm3Packed } from '../sm3/index.ts';
 import { type PackedBytes, packBytes, packedCount, packedItem } from './codec.ts';
@@ -48,8 +48,10 @@ export function sm2VerifyKernel(
   const decoded = new Array<Sm2DecodedItem | undefined>(count);
   for (let i = 0; i < count; i++) {
     try {
-      const { point, z } = state.keys.get(packedItem(publicKeys, i), packedItem(userIds, i));
-      const sig = decodeSm2Signature(packedItem(signatures, i));
+      const sigBytes = packedItem(signatures, i);
+      const hinted = sigBytes.length === SM2_SIGNATURE_HINTED_BYTES;
+      const { point, z } = state.keys.get(packedItem(publicKeys, i), packedItem(userIds, i), !hinted);
+      const sig = decodeSm2Signature(sigBytes);
       decoded[i] = { e: bytesToBigint(sm2MessageDigest(z, packedItem(messages, i))), sig, key: point };
     } catch (err) {
       if (!(err instanceof AccelError)) throw err;

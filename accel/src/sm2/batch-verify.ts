@@ -5,13 +5,14 @@
 // together by the randomized linear combination of their verification equations
 //     Σ zᵢ·Rᵢ = (Σ zᵢ·sᵢ)·G + Σⱼ (Σ_{i∈j} zᵢ·tᵢ)·Pⱼ,     Rᵢ = (xᵢ, y1ᵢ), xᵢ = (rᵢ − eᵢ) mod n,
 // with fresh 128-bit zᵢ from the CSPRNG (Bellare–Garay–Rabin 1998, small-exponent test): a batch with
-// any invalid item passes with probability ≤ 2^-128. The left side is one Pippenger multi-scalar
-// multiplication over 128-bit scalars; the right side needs one multiplication per distinct signer,
-// which the key cache's tables make cheap. The curve has prime order (h = 1), so there is no small
-// subgroup to hide in. A failing batch is bisected until the bad items are found; small groups and
-// items without a usable hint are verified one by one, so results never depend on the batch.
-import { pippenger } from '@noble/curves/abstract/curve.js';
+// any invalid item passes with probability ≤ 2^-128. The whole equation is ONE multi-scalar
+// multiplication with 128-bit scalars (msm.ts): the 256-bit coefficients of G and of each signer's Pⱼ
+// are split as c = c_lo + 2^128·c_hi against the points −P and −2^128·P, which are computed once per
+// signer and cached — no per-signer tables are needed. The curve has prime order (h = 1), so there is
+// no small subgroup to hide in. A failing batch is bisected until the bad items are found; small
+// groups and items without a usable hint are verified one by one, so results never depend on the batch.
 import { bytesToBigint, type Sm2Curve, type Sm2Point, sm2Curve } from './curve.ts';
+import { type AffinePoint, msm128 } from './msm.ts';
 import type { Sm2Signature } from './signature.ts';
 import { verifySm2Digest } from './verify.ts';
 
@@ -48,8 +49,24 @@ export function verifySm2BatchDecoded(
 
 interface HintedItem {
   index: number;
-  R: Sm2Point;
+  R: AffinePoint;
   t: bigint;
+}
+
+const MASK128 = (1n << 128n) - 1n;
+
+/** −P and −2^128·P in affine form, per point object (signers' points live in the key cache). */
+const negatedPairs = new WeakMap<Sm2Point, readonly [AffinePoint, AffinePoint]>();
+
+function negatedPair(P: Sm2Point): readonly [AffinePoint, AffinePoint] {
+  let pair = negatedPairs.get(P);
+  if (!pair) {
+    let shifted = P;
+    for (let i = 0; i < 128; i++) shifted = shifted.double();
+    pair = [P.negate().toAffine(), shifted.negate().toAffine()];
+    negatedPairs.set(P, pair);
+  }
+  return pair;
 }
 
 /** Range checks of §7.1 B1, B2, B5 and the hint's point; undefined when the item must go alone. */
@@ -64,7 +81,7 @@ function toHinted(index: number, item: Sm2DecodedItem, curve: Sm2Curve): HintedI
   for (const x of [base, base + n]) {
     if (x >= p) break;
     const rhs = (((x * x + a) % p) * x + b) % p;
-    if ((y1 * y1) % p === rhs) return { index, R: curve.Point.fromAffine({ x, y: y1 }), t };
+    if ((y1 * y1) % p === rhs) return { index, R: { x, y: y1 }, t };
   }
   return undefined;
 }
@@ -98,26 +115,29 @@ function combinationHolds(
   curve: Sm2Curve,
 ): boolean {
   const { n } = curve.params;
-  const Fn = curve.Point.Fn;
   const zs = randomScalars128(group.length);
-  const Rs: Sm2Point[] = new Array(group.length);
+  const points: AffinePoint[] = new Array(group.length);
+  const scalars: bigint[] = zs.slice();
   let gCoeff = 0n;
   const perSigner = new Map<Sm2Point, bigint>();
   for (let i = 0; i < group.length; i++) {
     const h = group[i]!;
     const item = items[h.index]!;
     const z = zs[i]!;
-    Rs[i] = h.R;
+    points[i] = h.R;
     gCoeff += z * item.sig.s;
     perSigner.set(item.key, (perSigner.get(item.key) ?? 0n) + z * h.t);
   }
-  const left = pippenger(curve.Point, Rs, zs);
-  let right = curve.Point.BASE.multiplyUnsafe(Fn.create(gCoeff));
-  for (const [key, coeff] of perSigner) {
+  const push = (P: Sm2Point, coeff: bigint) => {
     const c = coeff % n;
-    if (c !== 0n) right = right.add(key.multiplyUnsafe(c));
-  }
-  return left.equals(right);
+    const [neg, negShifted] = negatedPair(P);
+    points.push(neg, negShifted);
+    scalars.push(c & MASK128, c >> 128n);
+  };
+  push(curve.Point.BASE, gCoeff);
+  for (const [key, coeff] of perSigner) push(key, coeff);
+  // Σ zᵢRᵢ − (Σ zᵢsᵢ)G − Σⱼ cⱼPⱼ must be the point at infinity.
+  return msm128(curve, points, scalars).is0();
 }
 
 /** Non-zero 128-bit randomizers from `crypto.getRandomValues`. */

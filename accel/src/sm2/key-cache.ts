@@ -2,7 +2,8 @@
 // A ledger or gateway sees the same few hundred signers again and again: decoding a point costs a
 // square root, Z costs an SM3, and a fixed-window table (noble's wNAF precompute) turns tP_A from
 // ~300 point operations into ~32. A table costs ~25 verifications' worth of work, so it is built only
-// once a key has been seen `precomputeAfter` times, and the least recently used keys are evicted.
+// once a key has been seen `precomputeAfter` times by individual verification (hinted signatures are
+// verified in batches that need no table), and the least recently used keys are evicted.
 import { type Sm2Curve, type Sm2Point, sm2Curve } from './curve.ts';
 import { parseSm2PublicKey } from './keys.ts';
 import { computeSm2Z } from './z.ts';
@@ -11,7 +12,7 @@ import { computeSm2Z } from './z.ts';
 export interface Sm2KeyCacheOptions {
   /** Most keys kept (decoded points, Z values and tables); default 1024. */
   maxKeys?: number;
-  /** Build a table once a key has been used this many times; default 4. */
+  /** Build a table once a key has been used this many times for individual verification; default 4. */
   precomputeAfter?: number;
   /** Window size of the tables (memory 2^(w-1) points per window); default 8. */
   windowSize?: number;
@@ -58,9 +59,11 @@ export class Sm2KeyCache {
 
   /**
    * Returns the decoded point and Z for a key and user ID, building and caching what is missing.
+   * `individual` says whether the signature will be checked alone (no batch hint): only those uses
+   * count towards building a table.
    * @throws {AccelError} SM2_INVALID_PUBLIC_KEY, SM2_INVALID_USER_ID.
    */
-  get(publicKey: Uint8Array, userId: Uint8Array): Sm2CachedKey {
+  get(publicKey: Uint8Array, userId: Uint8Array, individual = true): Sm2CachedKey {
     const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
     let entry = this.#entries.get(id);
     if (entry) {
@@ -70,8 +73,7 @@ export class Sm2KeyCache {
       if (this.#entries.size >= this.#maxKeys) this.#evictOldest();
     }
     this.#entries.set(id, entry);
-    entry.uses++;
-    if (entry.uses === this.#precomputeAfter) {
+    if (individual && ++entry.uses === this.#precomputeAfter) {
       entry.point.precompute(this.#windowSize, false);
       this.#tables++;
     }

@@ -11,9 +11,19 @@ declare module 'sm-crypto' {
     sm2: {
       generateKeyPairHex(): { privateKey: string; publicKey: string };
       doSignature(msg: Bytes, privateKeyHex: string, options?: SignOptions): string;
-      doVerifySignature(msg: Bytes, signatureHex: string, publicKeyHex: string, options?: SignOptions): boolean;
+      doVerifySignature(
+        msg: Bytes,
+        signatureHex: string,
+        publicKeyHex: string,
+        options?: SignOptions,
+      ): boolean;
       doEncrypt(msg: Bytes, publicKeyHex: string, cipherMode?: 0 | 1): string;
-      doDecrypt(cipherHex: string, privateKeyHex: string, cipherMode?: 0 | 1, options?: { output: 'array' }): number[];
+      doDecrypt(
+        cipherHex: string,
+        privateKeyHex: string,
+        cipherMode?: 0 | 1,
+        options?: { output: 'array' },
+      ): number[];
     };
     sm3(input: Bytes): string;
   };
