@@ -52,7 +52,7 @@ describe('ledger network (libp2p 3, TCP + Noise + Yamux)', () => {
     await until(() => {
       void nets[2]!.publish('txs', enc.encode('tx-1'));
       return gossip[0]!.includes('tx-1') && gossip[1]!.includes('tx-1');
-    }, 15_000);
+    }, 40_000);
 
     // An intruder not in genesis: the validators refuse it, and we refuse to send to it.
     const intruder = await startLedgerNetwork(
@@ -69,5 +69,5 @@ describe('ledger network (libp2p 3, TCP + Noise + Yamux)', () => {
     expect(await nets[0]!.send(intruderKey.peerId, enc.encode('hello'))).toBe(false);
     expect(inbox[0]!.some((m) => m.includes('let me in'))).toBe(false);
     expect(nets[0]!.connectedPeers()).not.toContain(intruderKey.peerId);
-  }, 30_000);
+  }, 90_000);
 });
