@@ -365,13 +365,13 @@ export class StateStore implements StateReader {
   /** The commit certificate stored with a block, if any. */
   async certificate(height: number): Promise<Uint8Array | undefined> {
     this.assertOpen();
-    return this.db.get(concatBytes(Uint8Array.of(Prefix.certificate), u64be(height)));
+    return plain(await this.db.get(concatBytes(Uint8Array.of(Prefix.certificate), u64be(height))));
   }
 
   /** The genesis document the chain was started with. */
   async genesisDocument(): Promise<Uint8Array | undefined> {
     this.assertOpen();
-    return this.db.get(GENESIS_KEY);
+    return plain(await this.db.get(GENESIS_KEY));
   }
 
   /** The committed block at `height`. */

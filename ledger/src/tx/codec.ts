@@ -121,7 +121,8 @@ export function signTx(tx: UnsignedTx, signer: Sm2Signer): Uint8Array {
     throw malformed(err);
   }
   const signature = signer.sign(concatBytes(TX_SIGN_DOMAIN, body), 'hinted');
-  const bytes = encodeCanonical([...unsignedArray(tx), signature]);
+  const encoded = encodeCanonical([...unsignedArray(tx), signature]);
+  const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.length);
   // Checks the schema the same way a receiver will (and the size limit).
   decodeTx(bytes);
   return bytes;
