@@ -90,7 +90,7 @@ describe('field values', () => {
     expect(jsonValueToText(12.5)).toEqual({ text: '12.5' });
     expect(jsonValueToText(2 ** 60)).toHaveProperty('reason');
     expect(jsonValueToText(1e21)).toHaveProperty('reason');
-    expect(jsonValueToText(1234567890123.4567)).toHaveProperty('reason');
+    expect(jsonValueToText(Number('1234567890123.4567'))).toHaveProperty('reason');
     expect(jsonValueToText(null)).toEqual({ reason: 'must be a string or a number, got null' });
     expect(jsonValueToText(true)).toHaveProperty('reason');
   });
