@@ -6,8 +6,8 @@ import { createCipheriv, createDecipheriv, scryptSync } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { generateSm2KeyPair, getSm2PublicKey } from '@privgate/accel';
 import { z } from 'zod';
-import { LedgerNodeError } from './errors.ts';
 import { newPeerKey } from '../net/network.ts';
+import { LedgerNodeError } from './errors.ts';
 
 /** The secrets of a node. */
 export interface NodeSecrets {
@@ -49,14 +49,23 @@ const fromHex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 export async function generateNodeKeys(id: string): Promise<NodeKeys> {
   const sm2 = generateSm2KeyPair();
   const peer = await newPeerKey();
-  return { id, sm2PrivateKey: sm2.privateKey, sm2PublicKey: sm2.publicKey, peerKey: peer.peerKey, peerId: peer.peerId };
+  return {
+    id,
+    sm2PrivateKey: sm2.privateKey,
+    sm2PublicKey: sm2.publicKey,
+    peerKey: peer.peerKey,
+    peerId: peer.peerId,
+  };
 }
 
 /**
  * Writes a key file with mode 0600, sealed when a passphrase is given.
  */
 export function writeKeyFile(path: string, keys: NodeKeys, passphrase?: string): void {
-  const secretJson = JSON.stringify({ sm2PrivateKey: toHex(keys.sm2PrivateKey), peerKey: toHex(keys.peerKey) });
+  const secretJson = JSON.stringify({
+    sm2PrivateKey: toHex(keys.sm2PrivateKey),
+    peerKey: toHex(keys.peerKey),
+  });
   let secret: z.infer<typeof KeyFileSchema>['secret'];
   if (passphrase) {
     const salt = crypto.getRandomValues(new Uint8Array(16));
@@ -64,13 +73,26 @@ export function writeKeyFile(path: string, keys: NodeKeys, passphrase?: string):
     const key = scryptSync(passphrase, salt, 32, SCRYPT);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     const ciphertext = Buffer.concat([cipher.update(secretJson, 'utf8'), cipher.final()]);
-    secret = { encoding: 'scrypt-aes-256-gcm', salt: toHex(salt), iv: toHex(iv), tag: toHex(cipher.getAuthTag()), ciphertext: toHex(ciphertext) };
+    secret = {
+      encoding: 'scrypt-aes-256-gcm',
+      salt: toHex(salt),
+      iv: toHex(iv),
+      tag: toHex(cipher.getAuthTag()),
+      ciphertext: toHex(ciphertext),
+    };
     key.fill(0);
   } else {
     const parsed = JSON.parse(secretJson) as { sm2PrivateKey: string; peerKey: string };
     secret = { encoding: 'plain', ...parsed };
   }
-  const file = { version: 1, kind: 'privgate-node-key', id: keys.id, sm2PublicKey: toHex(keys.sm2PublicKey), peerId: keys.peerId, secret };
+  const file = {
+    version: 1,
+    kind: 'privgate-node-key',
+    id: keys.id,
+    sm2PublicKey: toHex(keys.sm2PublicKey),
+    peerId: keys.peerId,
+    secret,
+  };
   writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
   chmodSync(path, 0o600); // an existing file keeps its old mode on write
 }
@@ -83,27 +105,45 @@ export function writeKeyFile(path: string, keys: NodeKeys, passphrase?: string):
 export function readKeyFile(path: string, passphrase?: string): NodeKeys {
   const mode = statSync(path).mode & 0o777;
   if (mode & 0o077) {
-    throw new LedgerNodeError('KEY_FILE_PERMISSIONS', `key file ${path} is accessible by group or others (mode ${mode.toString(8)}); chmod 600 it`, { path });
+    throw new LedgerNodeError(
+      'KEY_FILE_PERMISSIONS',
+      `key file ${path} is accessible by group or others (mode ${mode.toString(8)}); chmod 600 it`,
+      { path },
+    );
   }
   let file: z.infer<typeof KeyFileSchema>;
   try {
     file = KeyFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch (err) {
-    throw new LedgerNodeError('KEY_FILE_INVALID', `key file ${path} is malformed`, { path, reason: err instanceof Error ? err.message : String(err) });
+    throw new LedgerNodeError('KEY_FILE_INVALID', `key file ${path} is malformed`, {
+      path,
+      reason: err instanceof Error ? err.message : String(err),
+    });
   }
   let secrets: { sm2PrivateKey: string; peerKey: string };
   if (file.secret.encoding === 'plain') {
     secrets = file.secret;
   } else {
-    if (!passphrase) throw new LedgerNodeError('KEY_FILE_PASSPHRASE', `key file ${path} is sealed: a passphrase is required`, { path });
+    if (!passphrase)
+      throw new LedgerNodeError(
+        'KEY_FILE_PASSPHRASE',
+        `key file ${path} is sealed: a passphrase is required`,
+        { path },
+      );
     const s = file.secret;
     const key = scryptSync(passphrase, fromHex(s.salt), 32, SCRYPT);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, fromHex(s.iv));
       decipher.setAuthTag(fromHex(s.tag));
-      secrets = JSON.parse(Buffer.concat([decipher.update(fromHex(s.ciphertext)), decipher.final()]).toString('utf8'));
+      secrets = JSON.parse(
+        Buffer.concat([decipher.update(fromHex(s.ciphertext)), decipher.final()]).toString('utf8'),
+      );
     } catch {
-      throw new LedgerNodeError('KEY_FILE_PASSPHRASE', `key file ${path}: wrong passphrase or tampered file`, { path });
+      throw new LedgerNodeError(
+        'KEY_FILE_PASSPHRASE',
+        `key file ${path}: wrong passphrase or tampered file`,
+        { path },
+      );
     } finally {
       key.fill(0);
     }
@@ -117,7 +157,11 @@ export function readKeyFile(path: string, passphrase?: string): NodeKeys {
   };
   const derived = getSm2PublicKey(keys.sm2PrivateKey);
   if (Buffer.compare(Buffer.from(derived), Buffer.from(keys.sm2PublicKey)) !== 0) {
-    throw new LedgerNodeError('KEY_FILE_INVALID', `key file ${path}: public key does not match the private key`, { path });
+    throw new LedgerNodeError(
+      'KEY_FILE_INVALID',
+      `key file ${path}: public key does not match the private key`,
+      { path },
+    );
   }
   return keys;
 }

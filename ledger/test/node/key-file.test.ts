@@ -30,12 +30,17 @@ describe('node key files', () => {
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain(Buffer.from(keys.sm2PrivateKey).toString('hex'));
     expect(readKeyFile(path, 'correct horse battery staple')).toEqual(keys);
-    expect(() => readKeyFile(path, 'wrong')).toThrow(expect.objectContaining({ code: 'KEY_FILE_PASSPHRASE' }));
+    expect(() => readKeyFile(path, 'wrong')).toThrow(
+      expect.objectContaining({ code: 'KEY_FILE_PASSPHRASE' }),
+    );
     expect(() => readKeyFile(path)).toThrow(expect.objectContaining({ code: 'KEY_FILE_PASSPHRASE' }));
     const file = JSON.parse(text);
-    file.secret.ciphertext = (file.secret.ciphertext[0] === '0' ? '1' : '0') + file.secret.ciphertext.slice(1);
+    file.secret.ciphertext =
+      (file.secret.ciphertext[0] === '0' ? '1' : '0') + file.secret.ciphertext.slice(1);
     writeFileSync(path, JSON.stringify(file), { mode: 0o600 });
-    expect(() => readKeyFile(path, 'correct horse battery staple')).toThrow(expect.objectContaining({ code: 'KEY_FILE_PASSPHRASE' }));
+    expect(() => readKeyFile(path, 'correct horse battery staple')).toThrow(
+      expect.objectContaining({ code: 'KEY_FILE_PASSPHRASE' }),
+    );
   });
 
   it('refuses a file whose public key does not match its private key', async () => {
