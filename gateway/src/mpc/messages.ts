@@ -47,6 +47,8 @@ export const MPC_STEPS = {
   output: 6,
   /** A party gives up: payload [error code index, blamed participant index + 1 or 0]. */
   abort: 7,
+  /** The output party confirms it reconstructed the result (empty payload): the session completed. */
+  done: 8,
 } as const;
 
 /** Name of a protocol step. */

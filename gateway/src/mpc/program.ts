@@ -50,8 +50,10 @@ export interface ProgramSchedule {
   compareBits?: number;
   /** ⌈log2 ℓ⌉: multiplication rounds of the bitwise less-than. */
   prefixDepth: number;
-  /** Round in which output shares go to the output party (the last round). */
+  /** Round in which output shares go to the output party. */
   outputRound: number;
+  /** All rounds: the output round plus the output party's confirmation to everyone else. */
+  rounds: number;
 }
 
 /**
@@ -138,7 +140,7 @@ export function programSchedule(program: MpcProgram): ProgramSchedule {
     if (typeof w !== 'bigint') throw new TypeError(`weights[${i}] must be a bigint`);
     if (w < 0n || bitLength(w) > VALUE_BITS) throw new RangeError(`weights[${i}] must be in [0, 2^64)`);
   });
-  if (compare === undefined) return { prefixDepth: 0, outputRound: 2 };
+  if (compare === undefined) return { prefixDepth: 0, outputRound: 2, rounds: 3 };
   const { threshold } = compare;
   if (typeof threshold !== 'bigint') throw new TypeError('threshold must be a bigint');
   const maxValue = (1n << BigInt(VALUE_BITS)) - 1n;
@@ -147,8 +149,8 @@ export function programSchedule(program: MpcProgram): ProgramSchedule {
   const bits = Math.max(MIN_COMPARE_BITS, bitLength(maxAggregate), bitLength(threshold));
   if (bits > MAX_COMPARE_BITS) throw new RangeError(`aggregate or threshold exceeds 2^${MAX_COMPARE_BITS}`);
   const prefixDepth = Math.ceil(Math.log2(bits));
-  // Round 1 input + deal, 2 open squares, 3 open masked value, prefixDepth multiplications, then output.
-  return { compareBits: bits, prefixDepth, outputRound: 4 + prefixDepth };
+  // Round 1 input + deal, 2 open squares, 3 open masked value, prefixDepth multiplications, output, done.
+  return { compareBits: bits, prefixDepth, outputRound: 4 + prefixDepth, rounds: 5 + prefixDepth };
 }
 
 /**

@@ -40,6 +40,7 @@ export interface SessionTraffic {
 interface Waiter {
   round: number;
   expected: Expectation[];
+  byKey: Map<string, Expectation>;
   resolve: () => void;
   reject: (err: MpcError) => void;
 }
@@ -113,6 +114,7 @@ export class MessageRouter {
         this.waiter = {
           round,
           expected,
+          byKey: new Map(expected.map((e) => [key(round, e.step, e.from), e])),
           resolve: () => {
             clearTimeout(timer);
             resolve();
@@ -122,6 +124,8 @@ export class MessageRouter {
             reject(err);
           },
         };
+        // Messages that arrived early for this round can be judged now.
+        for (const m of this.buffered.values()) if (m.round === round) this.checkExpected(m);
         this.checkDropped();
       });
     }
@@ -209,7 +213,26 @@ export class MessageRouter {
     this.buffered.set(k, message);
     transcript.record(bytes);
     const w = this.waiter;
-    if (w && message.round === w.round && this.complete(w.round, w.expected)) w.resolve();
+    if (w && message.round === w.round) {
+      this.checkExpected(message);
+      if (!this.failure && this.complete(w.round, w.expected)) w.resolve();
+    }
+  }
+
+  // A message of the round being waited for must be one of the expected ones, with the expected length:
+  // fail at once rather than wait for a timeout.
+  private checkExpected(message: MpcMessage): void {
+    const w = this.waiter;
+    if (!w) return;
+    const e = w.byKey.get(key(message.round, message.step, message.sender));
+    if (!e) this.blame(message.sender, message.round, `unexpected ${message.step} message`);
+    else if (message.payload.length !== e.length) {
+      this.blame(
+        message.sender,
+        message.round,
+        `${e.step} carries ${message.payload.length} elements, expected ${e.length}`,
+      );
+    }
   }
 
   private onPeerDown(peer: PartyId): void {

@@ -87,7 +87,7 @@ export interface MpcSessionResult {
   /** At compute parties: the share commitments of every input (for proof checks and anchoring). */
   inputCommitments: Record<string, bigint[]>;
   traffic: SessionTraffic;
-  /** Rounds of the schedule (the same at every party). */
+  /** Rounds of the schedule, confirmation included (the same at every party). */
   rounds: number;
 }
 
@@ -137,7 +137,7 @@ export async function runMpcSession(
     participants,
     self,
     sessionTag: tag,
-    maxRound: schedule.outputRound,
+    maxRound: schedule.rounds,
     timeoutMs,
     transcript,
   });
@@ -163,7 +163,7 @@ export async function runMpcSession(
       transcript: { digest: transcript.digest(), messages: transcript.messageCount },
       inputCommitments,
       traffic: { ...router.traffic },
-      rounds: schedule.outputRound,
+      rounds: schedule.rounds,
     };
   } catch (err) {
     const failure = isMpcError(err)
@@ -206,7 +206,10 @@ async function run(s: Setup): Promise<{ output?: MpcOutput; inputCommitments: Re
   for (let j = 0; dealing && j < n; j++) if (j !== self) router.send(1, 'deal', j, dealing[j]!);
   const round1 = await router.receive(1, isCompute ? roundOneExpectations(s) : []);
   if (!isCompute) {
-    if (!isOutput) return { inputCommitments: {} };
+    if (!isOutput) {
+      await awaitConfirmation(s);
+      return { inputCommitments: {} };
+    }
     return { output: await receiveOutput(s, undefined), inputCommitments: {} };
   }
 
@@ -240,7 +243,20 @@ async function run(s: Setup): Promise<{ output?: MpcOutput; inputCommitments: Re
   if (isOutput) return { output: await receiveOutput(s, masked), inputCommitments: commitments };
   router.send(schedule.outputRound, 'output', s.participants.indexOf(init.program.output), [masked]);
   await router.receive(schedule.outputRound, []);
+  await awaitConfirmation(s);
   return { inputCommitments: commitments };
+}
+
+// Every party but the output party returns only once the output party confirms, so that no honest
+// party reports a completed session that another party aborted.
+async function awaitConfirmation(s: Setup): Promise<void> {
+  const from = s.participants.indexOf(s.init.program.output);
+  // Wait longer than the output party waits for its shares, so that its diagnosis (ABORT naming the
+  // silent party) arrives before this wait gives up; a party outside the computation waits through every
+  // round at once.
+  const perRound = s.init.timeoutMs ?? DEFAULT_ROUND_TIMEOUT_MS;
+  const timeout = perRound * (s.self < s.n ? 2 : s.schedule.rounds + 1);
+  await s.router.receive(s.schedule.rounds, [{ from, step: 'done', length: 0 }], timeout);
 }
 
 function roundOneExpectations(s: Setup): Expectation[] {
@@ -347,14 +363,17 @@ async function receiveOutput(s: Setup, ownShare: bigint | undefined): Promise<Mp
     });
   }
   const compare = s.init.program.compare;
-  if (!compare) return { kind: 'aggregate', value: opened.secret };
-  if (opened.secret > 1n) {
+  if (compare && opened.secret > 1n) {
     throw new MpcError('MPC_PROTOCOL_ABORT', 'the comparison result is not a bit', {
       round,
       step: 'output',
       reason: 'comparison result is not a bit',
     });
   }
+  s.participants.forEach((_, i) => {
+    if (i !== s.self) s.router.send(s.schedule.rounds, 'done', i, []);
+  });
+  if (!compare) return { kind: 'aggregate', value: opened.secret };
   return { kind: 'verdict', value: opened.secret === 1n, threshold: compare.threshold };
 }
 

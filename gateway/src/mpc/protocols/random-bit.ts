@@ -10,7 +10,7 @@
  * discarded and replaced by the next spare, which is the retry of the paper without an extra round.
  */
 import { MpcError } from '../errors.ts';
-import { fadd, finv, fmul, fsqrtCanonical, INV_TWO } from '../field.ts';
+import { fadd, fbatchInv, fmul, fsqrtCanonical, INV_TWO } from '../field.ts';
 import type { ComputeContext } from './context.ts';
 import { openToAll } from './open.ts';
 
@@ -25,28 +25,25 @@ export function bitsFromOpenedSquares(
   squares: readonly bigint[],
   needed: number,
 ): bigint[] {
-  const bits: bigint[] = [];
-  for (let m = 0; m < candidates.length && bits.length < needed; m++) {
-    const square = squares[m]!;
-    if (square === 0n) continue;
-    let root: bigint;
-    try {
-      root = fsqrtCanonical(square);
-    } catch {
-      throw new MpcError('MPC_PROTOCOL_ABORT', 'an opened square is not a square in F_r', {
-        reason: 'opened square is not a quadratic residue',
-        step: 'open-squares',
-      });
-    }
-    bits.push(fmul(fadd(fmul(candidates[m]!, finv(root)), 1n), INV_TWO));
-  }
-  if (bits.length < needed) {
-    throw new MpcError('MPC_PROTOCOL_ABORT', `only ${bits.length} of ${needed} random bits are usable`, {
+  const used: number[] = [];
+  for (let m = 0; m < candidates.length && used.length < needed; m++) if (squares[m] !== 0n) used.push(m);
+  if (used.length < needed) {
+    throw new MpcError('MPC_PROTOCOL_ABORT', `only ${used.length} of ${needed} random bits are usable`, {
       reason: 'too many zero squares',
       step: 'open-squares',
     });
   }
-  return bits;
+  let roots: bigint[];
+  try {
+    roots = used.map((m) => fsqrtCanonical(squares[m]!));
+  } catch {
+    throw new MpcError('MPC_PROTOCOL_ABORT', 'an opened square is not a square in F_r', {
+      reason: 'opened square is not a quadratic residue',
+      step: 'open-squares',
+    });
+  }
+  const inverses = fbatchInv(roots);
+  return used.map((m, k) => fmul(fadd(fmul(candidates[m]!, inverses[k]!), 1n), INV_TWO));
 }
 
 /**
