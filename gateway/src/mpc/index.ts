@@ -45,9 +45,11 @@ export {
   ProgramBuilder,
   type ProgramSchedule,
   programSchedule,
+  programWeights,
   queryProgram,
   STATISTICAL_SECURITY,
   sessionParticipants,
+  sessionTag,
 } from './program.ts';
 export { type MpcRandomness, systemRandomness } from './randomness.ts';
 export type { SessionTraffic } from './router.ts';
