@@ -91,7 +91,7 @@ describe('transaction envelope at apply time', () => {
     await s.refuse([forged], 'TX_BAD_SIGNATURE');
     // One flipped bit inside the payload: still canonical CBOR, but the signature no longer matches.
     const mutated = Uint8Array.from(good);
-    mutated[mutated.length - 140] ^= 0x01;
+    mutated[mutated.length - 140]! ^= 0x01;
     await s.refuse([mutated], 'TX_BAD_SIGNATURE');
     await s.refuse(
       [tx(org('gw-unknown', 'gateway'), TxKind.datasetAnchor, anchor('ds', 1), 1, s.time + 500)],
