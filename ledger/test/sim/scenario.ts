@@ -166,6 +166,7 @@ export function describeScenario(s: Scenario): string {
     .join(' ');
   return (
     `n=${s.n} byzantine=${byz} gst=${s.gstMs}ms chaos={drop ${s.chaos.dropRate}, dup ${s.chaos.duplicateRate}, ` +
-    `delay ${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms} partitions=${parts || 'none'} crashes=${crashes || 'none'}`
+    `delay ${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms} partitions=${parts || 'none'} ` +
+    `isolate-decider=${s.isolateDecider.probability} crashes=${crashes || 'none'}`
   );
 }
