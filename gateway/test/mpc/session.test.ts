@@ -5,6 +5,7 @@ import {
   SHARE_PARTIES,
   shareBindingInput,
 } from '@privgate/circuits';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createInMemoryNetwork,
@@ -124,6 +125,55 @@ describe.each([3, 4, 5])('sessions with n = %i compute parties', (n) => {
       if (party !== out) expect(r.output).toBeUndefined();
       expect(r.rounds).toBe(schedule.rounds);
     }
+  });
+});
+
+describe('sessions against the clear computation (property)', () => {
+  it('random inputs, weights and thresholds, n ∈ {3, 4, 5}: aggregate and verdict match', async () => {
+    const u64 = fc.bigInt({ min: 0n, max: U64_MAX });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 3, max: 5 }),
+        fc.array(fc.tuple(u64, fc.bigInt({ min: 0n, max: 1000n })), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        fc.bigInt({ min: -3n, max: 3n }),
+        async (n, terms, weighted, offset) => {
+          const parties = partyNames(n);
+          const builder = queryProgram();
+          const values: Record<string, bigint> = {};
+          terms.forEach(([v], k) => {
+            builder.input(`t${k}`, parties[k % n]!);
+            values[`t${k}`] = v;
+          });
+          const weights = terms.map(([, w]) => (weighted ? w : 1n));
+          if (weighted) builder.weightedSum(weights);
+          const aggregate = terms.reduce((acc, [v], k) => acc + weights[k]! * v, 0n);
+          const threshold = aggregate + offset < 0n ? 0n : aggregate + offset;
+          const compared = succeeded(
+            (
+              await simulateSession({
+                computeParties: parties,
+                program: builder.compare(threshold).output('P0'),
+                values,
+                seed: `prop/${n}/${aggregate}/${offset}`,
+              })
+            ).outcomes,
+          );
+          expect(compared.get('P0')!.output).toEqual({
+            kind: 'verdict',
+            value: aggregate >= threshold,
+            threshold,
+          });
+          const { compare: _dropped, ...plain } = builder.output('P0');
+          const summed = succeeded(
+            (await simulateSession({ computeParties: parties, program: plain, values, seed: `prop/${n}` }))
+              .outcomes,
+          );
+          expect(summed.get('P0')!.output).toEqual({ kind: 'aggregate', value: aggregate });
+        },
+      ),
+      { numRuns: 6 },
+    );
   });
 });
 
