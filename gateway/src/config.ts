@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { formatInvalidFields, GatewayError, type InvalidField } from './errors.ts';
+import { formatInvalidFields, GatewayError, type InvalidField, zodIssuesToFields } from './errors.ts';
 import { LOG_LEVELS } from './logging.ts';
 
 const MIB = 1024 * 1024;
@@ -116,10 +116,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
 
   const result = GatewayConfigSchema.safeParse(raw);
   if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = issue.path.map(String).join('.');
-      errors.push({ in: sourceOf(sources, path, file), path, message: issue.message });
-    }
+    errors.push(...zodIssuesToFields(result.error.issues, (path) => sourceOf(sources, path, file)));
   }
   if (errors.length > 0 || !result.success) {
     throw new GatewayError(
@@ -138,11 +135,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
 export function parseConfig(value: unknown): GatewayConfig {
   const result = GatewayConfigSchema.safeParse(value);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    in: 'config',
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  const errors = zodIssuesToFields(result.error.issues, 'config');
   throw new GatewayError('CONFIG_INVALID', `invalid configuration:\n${formatInvalidFields(errors)}`, {
     errors,
   });

@@ -4,6 +4,7 @@
  * boundaries as `{ code, message, context }`.
  */
 import { CodedError } from '@privgate/accel';
+import type { z } from 'zod';
 
 /** One invalid input, as every validation error reports it. */
 export interface InvalidField {
@@ -101,4 +102,20 @@ export function isGatewayError<C extends GatewayErrorCode>(
 /** Formats invalid fields as one line each, for messages and startup errors. */
 export function formatInvalidFields(errors: readonly InvalidField[]): string {
   return errors.map((e) => `  - ${e.in}${e.path === '' ? '' : `.${e.path}`}: ${e.message}`).join('\n');
+}
+
+/**
+ * Turns zod issues into invalid fields; an unrecognised key is reported at its own path.
+ * @param location what was validated: `body`, `query`, `params`, `declaration`, or a config source.
+ */
+export function zodIssuesToFields(
+  issues: readonly z.core.$ZodIssue[],
+  location: string | ((path: string) => string),
+): InvalidField[] {
+  return issues.map((issue) => {
+    const parts = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) parts.push(issue.keys[0]);
+    const path = parts.join('.');
+    return { in: typeof location === 'string' ? location : location(path), path, message: issue.message };
+  });
 }

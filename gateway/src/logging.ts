@@ -82,9 +82,11 @@ export interface LoggerInit {
  * log.info({ dataset: 'tax.arrears', rows }, 'import committed');
  */
 export function createLogger(init: LoggerInit = {}, destination?: DestinationStream): Logger {
+  const base: Record<string, unknown> = { ...init.base };
+  if (init.name !== undefined) base.name = init.name;
   const options: LoggerOptions = {
     level: init.level ?? 'info',
-    base: init.base === undefined ? null : (redactSecrets(init.base) as Record<string, unknown>),
+    base: Object.keys(base).length === 0 ? null : (redactSecrets(base) as Record<string, unknown>),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
@@ -93,6 +95,12 @@ export function createLogger(init: LoggerInit = {}, destination?: DestinationStr
     },
     serializers: { err: errorSerializer, error: errorSerializer },
   };
-  if (init.name !== undefined) options.name = init.name;
-  return destination === undefined ? pino(options) : pino(options, destination);
+  const logger = destination === undefined ? pino(options) : pino(options, destination);
+  // pino applies the bindings formatter to the root's bindings only; children are created with
+  // Object.create(parent), so this override covers every descendant's bindings too.
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactSecrets(bindings) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }

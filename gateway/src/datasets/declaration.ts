@@ -6,7 +6,7 @@
  */
 import { sm3 } from '@privgate/accel';
 import { z } from 'zod';
-import { GatewayError, type InvalidField } from '../errors.ts';
+import { GatewayError, zodIssuesToFields } from '../errors.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 /** Field types. Numbers are non-negative integers below 2^63, so they fit the circuits' 64-bit range. */
@@ -112,21 +112,6 @@ export const DatasetDeclarationSchema = z
 export type DatasetDeclaration = z.output<typeof DatasetDeclarationSchema>;
 export type DatasetDeclarationInput = z.input<typeof DatasetDeclarationSchema>;
 export type FieldDeclaration = z.output<typeof FieldDeclarationSchema>;
-
-/** Turns zod issues into the gateway's invalid-field list. */
-export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[], location: string): InvalidField[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      return {
-        in: location,
-        path: [...path, issue.keys[0] ?? ''].filter((p) => p !== '').join('.'),
-        message: issue.message,
-      };
-    }
-    return { in: location, path: path.join('.'), message: issue.message };
-  });
-}
 
 /**
  * Validates a declaration and applies defaults.

@@ -29,7 +29,6 @@ export {
   parseDeclaration,
   schemaHash,
   splitFields,
-  zodIssuesToFields,
 } from './declaration.ts';
 export {
   compileRecordValidator,
