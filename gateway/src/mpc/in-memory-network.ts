@@ -13,7 +13,7 @@ export interface InMemoryNetworkOptions {
   jitterMs?: number;
   /** Probability in [0, 1] that a message is silently lost. */
   dropRate?: number;
-  /** Source of the random numbers used for jitter and loss (default Math.random: fault injection only). */
+  /** Source of the numbers in [0, 1) used for jitter and loss (default: from crypto.getRandomValues). */
   random?: () => number;
 }
 
@@ -64,7 +64,7 @@ export interface InMemoryNetwork {
  * const transport = net.endpoint('gw-a');
  */
 export function createInMemoryNetwork(options: InMemoryNetworkOptions = {}): InMemoryNetwork {
-  const { delayMs = 0, jitterMs = 0, dropRate = 0, random = Math.random } = options;
+  const { delayMs = 0, jitterMs = 0, dropRate = 0, random = unitFromCrypto } = options;
   const handlers = new Map<PartyId, Set<MessageHandler>>();
   const downHandlers = new Map<PartyId, Set<PeerDownHandler>>();
   // Messages for a party that has not registered a handler yet wait here (a session that starts late).
@@ -186,4 +186,8 @@ export function createInMemoryNetwork(options: InMemoryNetworkOptions = {}): InM
     stats: (party) => ({ ...statsOf(party) }),
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
   };
+}
+
+function unitFromCrypto(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 }

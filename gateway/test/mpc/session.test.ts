@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createInMemoryNetwork,
   fieldElementBytes,
+  type InMemoryNetwork,
   type MpcProgram,
   type MpcSessionResult,
   poseidonShareCommitment,
@@ -22,6 +23,7 @@ import {
   type PartyOutcome,
   partyNames,
   seededRandomness,
+  seededUnit,
   simulateSession,
   testCommitment,
 } from './helpers.ts';
@@ -200,8 +202,23 @@ describe('session roles and transport', () => {
   it('is correct under delays and reordering, and the transcripts do not depend on arrival order', async () => {
     const parties = partyNames(4);
     const { program, values } = verdictCase(parties, [10n, 20n, 30n, 40n, 50n], 150n);
+    // Arrival order at P0: (sender, header bytes) of every message it received, in order.
+    const arrivals = (into: string[]) => (net: InMemoryNetwork) =>
+      net.tap((m) => {
+        if (m.to === 'P0') into.push(`${m.from}:${[...m.bytes.subarray(33, 36)].join('.')}`);
+      });
+    const plainOrder: string[] = [];
+    const jitteredOrder: string[] = [];
     const plain = succeeded(
-      (await simulateSession({ computeParties: parties, program, values, seed: 'order' })).outcomes,
+      (
+        await simulateSession({
+          computeParties: parties,
+          program,
+          values,
+          seed: 'order',
+          prepare: arrivals(plainOrder),
+        })
+      ).outcomes,
     );
     const jittered = succeeded(
       (
@@ -210,10 +227,13 @@ describe('session roles and transport', () => {
           program,
           values,
           seed: 'order',
-          network: { delayMs: 1, jitterMs: 6, random: () => Math.random() },
+          network: { delayMs: 1, jitterMs: 6, random: seededUnit('jitter') },
+          prepare: arrivals(jitteredOrder),
         })
       ).outcomes,
     );
+    expect(jitteredOrder).not.toEqual(plainOrder);
+    expect([...jitteredOrder].sort()).toEqual([...plainOrder].sort());
     expect(jittered.get('P3')!.output).toEqual({ kind: 'verdict', value: true, threshold: 150n });
     for (const p of parties) {
       expect(jittered.get(p)!.transcript.digest).toEqual(plain.get(p)!.transcript.digest);
