@@ -109,8 +109,10 @@ export function openSqliteStore(init: SqliteStoreInit): SqliteStore {
     db.pragma(`synchronous = ${init.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${init.busyTimeoutMs ?? 5000}`);
-    // Staging tables spill to a temporary file, not memory.
+    // Staging tables spill to a temporary file, not memory; their rollback journal stays in memory (a
+    // failed stage is dropped whole, never rolled back to a savepoint).
     db.pragma('temp_store = FILE');
+    db.pragma('temp.journal_mode = MEMORY');
     migrate(db);
     return new SqliteStore(db);
   } catch (err) {
