@@ -3,7 +3,7 @@
  * branch on `code`, the HTTP layer maps codes to RFC 9457 problem documents, and errors cross process
  * boundaries as `{ code, message, context }`.
  */
-import { CodedError } from '@privgate/accel';
+import { CodedError, type SerializedError } from '@privgate/accel';
 import type { z } from 'zod';
 
 /** One invalid input, as every validation error reports it. */
@@ -89,6 +89,19 @@ export class GatewayError<C extends GatewayErrorCode = GatewayErrorCode> extends
     super(code, message, context);
     if (options?.cause !== undefined) this.cause = options.cause;
   }
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(GATEWAY_ERROR_CODES);
+
+/**
+ * Re-creates an error that crossed a process or network boundary as `{ code, message, context }`.
+ * Codes the gateway does not know come back as a plain `CodedError`.
+ */
+export function deserializeGatewayError(wire: SerializedError): CodedError {
+  if (KNOWN_CODES.has(wire.code)) {
+    return new GatewayError(wire.code as GatewayErrorCode, wire.message, (wire.context ?? {}) as never);
+  }
+  return new CodedError(wire.code, wire.message, wire.context);
 }
 
 /** Narrowing guard: `isGatewayError(e, 'DATASET_UNKNOWN')`. */

@@ -1,7 +1,8 @@
+import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { GatewayError } from '../../src/errors.ts';
-import type { RequireCaller } from '../../src/http/index.ts';
+import { type RequireCaller, validatedInput, validateRequest } from '../../src/http/index.ts';
 import { ARREARS_DECLARATION, postJson, problemOf, startTestApp, type TestApp } from './harness.ts';
 
 const SECRET = 'password=hunter2 at /srv/privgate/db.ts:42';
@@ -171,6 +172,24 @@ describe('problem+json answers (RFC 9457)', () => {
       'x-test-caller': 'dataset-admin',
     });
     expect(admin.status).toBe(201);
+  });
+
+  it('offers validateRequest as plain middleware for routes outside the registry', async () => {
+    app = await startTestApp({
+      extend: (registry) => {
+        const Body = z.object({ amount: z.number().int().min(0) });
+        registry.router.post('/v1/plain', express.json(), validateRequest({ body: Body }), (_req, res) => {
+          res.json({ doubled: validatedInput<{ body: typeof Body }>(res).body.amount * 2 });
+        });
+      },
+    });
+    expect(await (await postJson(`${app.base}/v1/plain`, { amount: 21 })).json()).toEqual({ doubled: 42 });
+    const bad = await postJson(`${app.base}/v1/plain`, { amount: -1 });
+    expect(bad.status).toBe(400);
+    expect(await problemOf(bad)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ in: 'body', path: 'amount' }],
+    });
   });
 
   it('validates routes defined by other modules the same way', async () => {

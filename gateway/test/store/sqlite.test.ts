@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.ts';
-import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../../src/store/index.ts';
+import { LATEST_SCHEMA_VERSION, openSqliteStore, openStore } from '../../src/store/index.ts';
 import { describeStoreCompliance } from './repository.compliance.ts';
 
 const dirs: string[] = [];
@@ -73,5 +73,18 @@ describe('sqlite store: schema and pragmas', () => {
     expect(() => openSqliteStore({ path: join(tempDb(), 'no', 'such', 'dir.sqlite') })).toThrowError(
       expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
     );
+  });
+});
+
+describe('openStore', () => {
+  it('opens SQLite in the data directory when no database URL is set, creating the directory', async () => {
+    const dir = join(tempDb(), '..', 'nested', 'data');
+    const store = await openStore({ dataDir: dir });
+    expect(store.backend).toBe('sqlite');
+    await store.setSetting('k', 'v');
+    await store.close();
+    const again = openSqliteStore({ path: join(dir, 'gateway.sqlite') });
+    expect(await again.getSetting('k')).toBe('v');
+    await again.close();
   });
 });
