@@ -11,7 +11,7 @@
  * Lookups are one batched read per transaction (`getMany`): the block's own writes first, then a Bloom
  * pre-filter in front of LevelDB, so a fresh nullifier (the common case) costs no disk read.
  */
-import { type CborValue, readBytes, readList, readTuple } from '../codec/canonical.ts';
+import { type CborValue, readList, readTuple } from '../codec/canonical.ts';
 import { byteKey, toHex } from '../tx/bytes.ts';
 import { TxKind } from '../tx/codec.ts';
 import { LedgerError } from '../tx/errors.ts';
@@ -56,7 +56,12 @@ export const nullifierRegistry: Contract<readonly Uint8Array[]> = {
     const f = readTuple(payload, 1, 'nullifiers');
     const list = readList(f[0], MAX_NULLIFIERS_PER_TX, 'nullifiers');
     if (list.length === 0) throw new LedgerError('TX_MALFORMED', 'nullifiers: at least one');
-    return list.map((n, i) => readBytes(n, 32, 32, `nullifiers[${i}]`));
+    // readBytes copies through an iterator; a length check and a slice are enough here and much faster.
+    return list.map((n, i) => {
+      if (!(n instanceof Uint8Array) || n.length !== 32)
+        throw new LedgerError('TX_MALFORMED', `nullifiers[${i}]: expected 32 bytes`);
+      return n.slice();
+    });
   },
 
   async precheck(state, nullifiers) {
@@ -70,12 +75,10 @@ export const nullifierRegistry: Contract<readonly Uint8Array[]> = {
     if (!ctx.sender.roles.includes('gateway')) {
       throw new LedgerError('TX_FORBIDDEN', `${ctx.sender.id} is not a gateway`, { sender: ctx.sender.id });
     }
-    duplicatesInBatch(nullifiers);
-    const keys = nullifiers.map(nullifierKey);
-    const found = await ctx.state.getMany(keys);
-    const at = found.findIndex((v) => v !== undefined);
-    if (at >= 0) throw seen(nullifiers[at]!, at, 'state');
-    const value = encodeValue([ctx.env.height]);
-    for (const key of keys) ctx.state.append(key, value);
+    const existing = await ctx.state.appendAllIfAbsent(
+      nullifiers.map(nullifierKey),
+      encodeValue([ctx.env.height]),
+    );
+    if (existing !== undefined) throw seen(nullifiers[existing.index]!, existing.index, existing.where);
   },
 };

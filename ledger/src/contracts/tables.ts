@@ -73,6 +73,16 @@ export async function readNonce(state: StateReader, orgId: string): Promise<numb
     : stored(bytes, 'account', (v) => readUint(readTuple(v, 1, 'account')[0], 'nonce'));
 }
 
+/** The last nonces of several senders in one read (0 for a sender that never sent). */
+export async function readNonces(state: StateReader, orgIds: readonly string[]): Promise<number[]> {
+  const values = await state.getMany(orgIds.map(accountKey));
+  return values.map((bytes) =>
+    bytes === undefined
+      ? 0
+      : stored(bytes, 'account', (v) => readUint(readTuple(v, 1, 'account')[0], 'nonce')),
+  );
+}
+
 /** Encoded account value. */
 export const encodeAccount = (nonce: number): Uint8Array => encode([nonce]);
 
@@ -322,8 +332,13 @@ export const openQueryKey = (queryId: Uint8Array): Uint8Array => stateKey(Namesp
 /** Key of a query's audit event `seq` (0 opened, 1 closed). */
 export const auditEventKey = (queryId: Uint8Array, seq: number): Uint8Array =>
   stateKey(Namespace.auditEvent, queryId, Uint8Array.of(seq));
-/** Key of a nullifier. */
-export const nullifierKey = (nullifier: Uint8Array): Uint8Array => stateKey(Namespace.nullifier, nullifier);
+/** Key of a nullifier (built directly: it is on the hot path of nullifier batches). */
+export function nullifierKey(nullifier: Uint8Array): Uint8Array {
+  const key = new Uint8Array(1 + nullifier.length);
+  key[0] = Namespace.nullifier;
+  key.set(nullifier, 1);
+  return key;
+}
 /** Key of a governance record. */
 export const governanceKey = (txId: Uint8Array): Uint8Array => stateKey(Namespace.governance, txId);
 

@@ -13,15 +13,16 @@
  * sender, in arrival order; `update` drops what a committed block made obsolete.
  */
 
+import { sm3 } from '@privgate/accel';
 import { TX_MAX_AGE_MS, TX_MAX_FUTURE_MS } from '../block/execute.ts';
 import { IdentityView } from '../contracts/identity-view.ts';
 import type { ProofVerifier } from '../contracts/interface.ts';
 import { type ParsedTx, parseTx } from '../contracts/registry.ts';
-import { readNonce, readVkey } from '../contracts/tables.ts';
+import { readNonces, readVkey } from '../contracts/tables.ts';
 import { checkTxs, type PreverifiedTxs, type VerificationDeps } from '../contracts/verification.ts';
 import type { StateStore } from '../state/store.ts';
 import { byteKey, bytesEqual, toHex } from '../tx/bytes.ts';
-import { TxKind } from '../tx/codec.ts';
+import { decodeTx, type Tx, TxKind } from '../tx/codec.ts';
 import { LedgerError, type LedgerErrorCode } from '../tx/errors.ts';
 
 /** Options of a mempool. */
@@ -78,8 +79,6 @@ export class Mempool implements PreverifiedTxs {
   private readonly deps: VerificationDeps;
   private readonly byId = new Map<string, Entry>();
   private readonly bySender = new Map<string, Map<number, Entry>>();
-  /** Committed nonce per sender with pending transactions (refreshed by `update`). */
-  private readonly committedNonce = new Map<string, number>();
   private seq = 0;
   #bytes = 0;
 
@@ -150,6 +149,7 @@ export class Mempool implements PreverifiedTxs {
 
     // Replay: committed ids, committed nonces, nonces already pending.
     const committed = await this.store.txCommitted(candidates.map((c) => c.parsed.tx.id));
+    const lastNonce = await this.committedNonces(candidates.map((c) => c.parsed.tx.sender));
     const now = this.now();
     const taken = new Set<string>();
     let room = { count: this.maxTxs - this.byId.size, bytes: this.maxBytes - this.#bytes };
@@ -162,7 +162,7 @@ export class Mempool implements PreverifiedTxs {
         fail(new LedgerError('TX_REPLAY', `transaction ${toHex(tx.id)} is already committed`));
         continue;
       }
-      const last = await this.lastNonce(tx.sender);
+      const last = lastNonce.get(tx.sender)!;
       const slot = `${tx.sender}\0${tx.nonce}`;
       if (tx.nonce <= last) {
         fail(
@@ -231,23 +231,26 @@ export class Mempool implements PreverifiedTxs {
         reject(i, err, parsed.tx.id);
         continue;
       }
+      // Another admission may have run during the awaits above.
+      if (this.byId.has(byteKey(parsed.tx.id)) || this.bySender.get(parsed.tx.sender)?.has(parsed.tx.nonce)) {
+        reject(
+          i,
+          new LedgerError('TX_REPLAY', `nonce ${parsed.tx.nonce} of ${parsed.tx.sender} is already pending`),
+          parsed.tx.id,
+        );
+        continue;
+      }
       this.insert(parsed, check.checked.sender.publicKey!);
       out[i] = { ok: true, id: parsed.tx.id };
-    }
-    // Committed nonces are only tracked for senders with pending transactions (`update` refreshes those).
-    for (const { parsed } of candidates) {
-      if (!this.bySender.has(parsed.tx.sender)) this.committedNonce.delete(parsed.tx.sender);
     }
     return out;
   }
 
-  private async lastNonce(sender: string): Promise<number> {
-    let last = this.committedNonce.get(sender);
-    if (last === undefined) {
-      last = await readNonce(this.store, sender);
-      this.committedNonce.set(sender, last);
-    }
-    return last;
+  /** Committed nonces of senders, read fresh (one batched read): no cache can go stale under commits. */
+  private async committedNonces(senders: Iterable<string>): Promise<Map<string, number>> {
+    const list = [...new Set(senders)];
+    const nonces = await readNonces(this.store, list);
+    return new Map(list.map((s, i) => [s, nonces[i]!]));
   }
 
   private insert(parsed: ParsedTx, publicKey: Uint8Array): void {
@@ -269,21 +272,19 @@ export class Mempool implements PreverifiedTxs {
     this.byId.delete(entry.key);
     const pending = this.bySender.get(tx.sender);
     pending?.delete(tx.nonce);
-    if (pending?.size === 0) {
-      this.bySender.delete(tx.sender);
-      this.committedNonce.delete(tx.sender);
-    }
+    if (pending?.size === 0) this.bySender.delete(tx.sender);
     this.#bytes -= tx.bytes.length;
   }
 
   /**
    * Transactions for the next block, at most `maxBytes` and `maxCount`: for each sender the run of
-   * consecutive nonces after its committed one, interleaved in arrival order.
+   * consecutive nonces after its committed one (read now), interleaved in arrival order.
    */
-  reapParsed(maxBytes: number, maxCount: number): ParsedTx[] {
+  async reapParsed(maxBytes: number, maxCount: number): Promise<ParsedTx[]> {
+    const committed = await this.committedNonces(this.bySender.keys());
     const runnable: { entry: Entry; order: number }[] = [];
     for (const [sender, pending] of this.bySender) {
-      let nonce = (this.committedNonce.get(sender) ?? 0) + 1;
+      let nonce = (committed.get(sender) ?? 0) + 1;
       let order = -1;
       for (let e = pending.get(nonce); e !== undefined; e = pending.get(++nonce)) {
         // A later nonce that arrived earlier still goes after its predecessor.
@@ -310,14 +311,18 @@ export class Mempool implements PreverifiedTxs {
   }
 
   /** Like {@link reapParsed}, as the transactions' bytes. */
-  reap(maxBytes: number, maxCount: number): Uint8Array[] {
-    return this.reapParsed(maxBytes, maxCount).map((p) => p.tx.bytes);
+  async reap(maxBytes: number, maxCount: number): Promise<Uint8Array[]> {
+    return (await this.reapParsed(maxBytes, maxCount)).map((p) => p.tx.bytes);
   }
 
-  /** Removes transactions a proposer left out of a block (with the reason it gives). */
+  /**
+   * Removes transactions a proposer left out of a block (with the reason it gives). A nonce gap is not
+   * final (it closes when the missing nonce arrives), so those stay.
+   */
   evict(failures: readonly { id?: Uint8Array; error: LedgerError }[]): Eviction[] {
     const out: Eviction[] = [];
     for (const f of failures) {
+      if (f.error.code === 'TX_NONCE_GAP') continue;
       const entry = f.id === undefined ? undefined : this.byId.get(byteKey(f.id));
       if (entry === undefined) continue;
       this.remove(entry);
@@ -329,10 +334,13 @@ export class Mempool implements PreverifiedTxs {
   /**
    * Catches up with a committed block: drops its transactions, transactions whose nonce it used up,
    * transactions of senders whose key or registration it changed, proofs whose key it replaced, and
-   * transactions that have grown too old.
+   * transactions that have grown too old. Pass the block's `txIds` (from its execution) to save hashing.
    * @returns what was removed besides the block's own transactions, and why.
    */
-  async update(block: { readonly txs: readonly Uint8Array[] }): Promise<Eviction[]> {
+  async update(block: {
+    readonly txs: readonly Uint8Array[];
+    readonly txIds?: readonly Uint8Array[];
+  }): Promise<Eviction[]> {
     const evicted: Eviction[] = [];
     const drop = (entry: Entry, code: LedgerErrorCode): void => {
       this.remove(entry);
@@ -341,28 +349,29 @@ export class Mempool implements PreverifiedTxs {
     const senders = new Set<string>();
     let identityChanged = false;
     let vkeysChanged = false;
-    for (const bytes of block.txs) {
-      let parsed: ParsedTx;
-      try {
-        parsed = parseTx(bytes, this.chainId);
-      } catch {
-        continue;
+    for (let i = 0; i < block.txs.length; i++) {
+      const bytes = block.txs[i]!;
+      // The pool's own transactions are known; only others are parsed again.
+      const own = this.byId.get(byteKey(block.txIds?.[i] ?? sm3(bytes)));
+      let tx: Tx;
+      if (own !== undefined) {
+        tx = own.parsed.tx;
+        this.remove(own);
+      } else {
+        try {
+          tx = decodeTx(bytes, { chainId: this.chainId });
+        } catch {
+          continue;
+        }
       }
-      const own = this.byId.get(byteKey(parsed.tx.id));
-      if (own !== undefined) this.remove(own);
-      senders.add(parsed.tx.sender);
-      if (parsed.tx.kind === TxKind.identityChange) identityChanged = true;
-      if (parsed.tx.kind === TxKind.vkeySet) vkeysChanged = true;
+      senders.add(tx.sender);
+      if (tx.kind === TxKind.identityChange) identityChanged = true;
+      if (tx.kind === TxKind.vkeySet) vkeysChanged = true;
     }
-    for (const sender of senders) {
-      const pending = this.bySender.get(sender);
-      if (pending === undefined) {
-        this.committedNonce.delete(sender);
-        continue;
-      }
-      const last = await readNonce(this.store, sender);
-      this.committedNonce.set(sender, last);
-      for (const [nonce, entry] of [...pending]) if (nonce <= last) drop(entry, 'TX_REPLAY');
+    const last = await this.committedNonces([...senders].filter((s) => this.bySender.has(s)));
+    for (const [sender, committed] of last) {
+      for (const [nonce, entry] of [...this.bySender.get(sender)!])
+        if (nonce <= committed) drop(entry, 'TX_REPLAY');
     }
     if (identityChanged) {
       const identity = new IdentityView(this.store);

@@ -106,7 +106,7 @@ export class BucketTree {
       parents.forEach((p, i) => nodes.set(p, out.subarray(i * D, i * D + D)));
       dirty = parents;
     }
-    return { nodes, root: Uint8Array.from(nodes.get(1)!) };
+    return { nodes, root: nodes.get(1)!.slice() };
   }
 
   /** Applies an update computed on this tree. */

@@ -16,6 +16,10 @@
  *   'K' ‖ block hash                 → height u64
  *   'T' ‖ tx id                      → height u64 ‖ index u32
  *   'C' ‖ height u64                 → bytes      commit certificate as given by consensus
+ *   'J' ‖ namespace ‖ height u64     → keys       the log keys a block appended in a Bloom-filtered
+ *                                                 namespace, (u16 length ‖ key without namespace)*: the
+ *                                                 pre-filter is rebuilt from these few large values on
+ *                                                 open instead of a scan of every key
  *   'G'                              → bytes      the genesis document
  */
 import { sm3 } from '@privgate/accel';
@@ -43,6 +47,12 @@ export const Namespace = {
 /** One of the {@link Namespace} bytes. */
 export type Namespace = (typeof Namespace)[keyof typeof Namespace];
 
+/**
+ * Log namespaces whose appended keys are journaled per block (`Prefix.filterJournal`), always, so an
+ * in-memory pre-filter can be rebuilt from the journal whatever options earlier opens used.
+ */
+export const JOURNALED_NAMESPACES: readonly number[] = [Namespace.nullifier];
+
 /** First namespace byte of the logs. */
 export const FIRST_LOG_NAMESPACE = 0x40;
 
@@ -63,6 +73,7 @@ export const Prefix = {
   txIndex: 0x54,
   certificate: 0x43,
   genesis: 0x47,
+  filterJournal: 0x4a,
 } as const;
 
 /** Whether a logical key lives in a log namespace. @throws {RangeError} for an empty key. */

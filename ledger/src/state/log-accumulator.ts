@@ -46,26 +46,64 @@ export class LogAccumulator {
       if (node === undefined) continue;
       acc = acc === undefined ? node : sm3MerkleNode(node, acc);
     }
-    return acc === undefined ? sm3(new Uint8Array(0)) : Uint8Array.from(acc);
+    return acc === undefined ? sm3(new Uint8Array(0)) : acc.slice();
   }
 
   /** Appends leaves (raw leaf bytes, hashed here as SM3(0x00 ‖ leaf)) and returns the new accumulator. */
   append(leaves: readonly Uint8Array[]): LogAccumulator {
-    const k = leaves.length;
+    return this.appendRecords(
+      leaves.length,
+      (i) => leaves[i]!.length,
+      (i, out, at) => out.set(leaves[i]!, at),
+    );
+  }
+
+  /**
+   * Appends state entries; each leaf is `entryLeaf(key, value)` (u16 key length ‖ key ‖ value), packed here
+   * without building the leaves one by one.
+   */
+  appendEntries(
+    entries: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[],
+  ): LogAccumulator {
+    return this.appendRecords(
+      entries.length,
+      (i) => 2 + entries[i]!.key.length + entries[i]!.value.length,
+      (i, out, at) => {
+        const { key, value } = entries[i]!;
+        out[at] = key.length >> 8;
+        out[at + 1] = key.length & 0xff;
+        out.set(key, at + 2);
+        out.set(value, at + 2 + key.length);
+      },
+    );
+  }
+
+  private appendRecords(
+    k: number,
+    length: (i: number) => number,
+    write: (i: number, out: Uint8Array, at: number) => void,
+  ): LogAccumulator {
     if (k === 0) return this;
     let total = 0;
-    for (const leaf of leaves) total += 1 + leaf.length;
+    let uniform = true;
+    const first = length(0);
+    for (let i = 0; i < k; i++) {
+      const n = length(i);
+      total += 1 + n;
+      if (n !== first) uniform = false;
+    }
+    // One buffer of records 0x00 ‖ leaf, hashed in one batch (fixed-size records take the faster path).
     const data = new Uint8Array(total);
-    const offsets = new Uint32Array(k + 1);
+    const offsets = uniform ? undefined : new Uint32Array(k + 1);
     let at = 0;
-    leaves.forEach((leaf, i) => {
-      data[at] = 0;
-      data.set(leaf, at + 1);
-      at += 1 + leaf.length;
-      offsets[i + 1] = at;
-    });
+    for (let i = 0; i < k; i++) {
+      write(i, data, at + 1);
+      at += 1 + length(i);
+      if (offsets) offsets[i + 1] = at;
+    }
     const hashes = new Uint8Array(k * D);
-    sm3Packed(data, offsets, hashes, 0);
+    if (offsets) sm3Packed(data, offsets, hashes, 0);
+    else sm3Fixed(data, first + 1, k, hashes, 0);
     return this.appendHashes(hashes, k);
   }
 
@@ -92,7 +130,7 @@ export class LogAccumulator {
         return run.subarray(j * D, j * D + D);
       };
       const pairs = Math.floor(n / 2);
-      frontier[level] = n % 2 === 1 ? Uint8Array.from(node(n - 1)) : undefined;
+      frontier[level] = n % 2 === 1 ? node(n - 1).slice() : undefined;
       if (pairs === 0) {
         m = 0;
         break;

@@ -15,7 +15,15 @@ interface MapEntry {
 
 type JournalEntry =
   | { readonly kind: 'map'; readonly k: string; readonly prev: MapEntry | undefined }
-  | { readonly kind: 'append'; readonly k: string };
+  | { readonly kind: 'append'; readonly k: string }
+  | { readonly kind: 'appendMany'; readonly ks: readonly string[] };
+
+/** Where {@link StateOverlay.appendAllIfAbsent} found a key that already exists. */
+export interface ExistingKey {
+  readonly index: number;
+  /** `batch`: repeated in the keys given; `state`: committed or written earlier in the block. */
+  readonly where: 'batch' | 'state';
+}
 
 function checkKey(key: Uint8Array): void {
   if (!(key instanceof Uint8Array) || key.length < 1 || key.length > MAX_STATE_KEY_BYTES) {
@@ -88,7 +96,7 @@ export class StateOverlay implements StateReader {
   private setMap(key: Uint8Array, value: Uint8Array | null): void {
     const k = byteKey(key);
     this.journal.push({ kind: 'map', k, prev: this.maps.get(k) });
-    this.maps.set(k, { key: Uint8Array.from(key), value: value === null ? null : Uint8Array.from(value) });
+    this.maps.set(k, { key: key.slice(), value: value === null ? null : value.slice() });
   }
 
   /**
@@ -101,10 +109,44 @@ export class StateOverlay implements StateReader {
     if (!isLogKey(key)) throw new RangeError('append: map entries are put, not appended');
     const k = byteKey(key);
     if (this.logs.has(k)) throw new RangeError('append: key already appended in this block');
-    const entry = { key: Uint8Array.from(key), value: Uint8Array.from(value) };
+    const entry = { key: key.slice(), value: value.slice() };
     this.logs.set(k, entry.value);
     this.appended.push(entry);
     this.journal.push({ kind: 'append', k });
+  }
+
+  /**
+   * Appends every log key with the same value if none of them exists yet (in the block, the committed
+   * state, or twice in `keys`), or nothing: the set-insertion of a nullifier batch, with one map key per
+   * key and one batched read. Takes ownership of `keys` (they must not be changed afterwards).
+   * @returns undefined when appended, else the first existing key.
+   * @throws {RangeError} for a map key or a key of the wrong size.
+   */
+  async appendAllIfAbsent(keys: readonly Uint8Array[], value: Uint8Array): Promise<ExistingKey | undefined> {
+    const ks: string[] = new Array(keys.length);
+    const seen = new Set<string>();
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      checkKey(key);
+      if (!isLogKey(key)) throw new RangeError('append: map entries are put, not appended');
+      const k = byteKey(key);
+      if (seen.has(k)) return { index: i, where: 'batch' };
+      seen.add(k);
+      ks[i] = k;
+    }
+    for (let i = 0; i < keys.length; i++) if (this.logs.has(ks[i]!)) return { index: i, where: 'state' };
+    const found = await this.base.getMany(keys);
+    const at = found.findIndex((v) => v !== undefined);
+    if (at >= 0) return { index: at, where: 'state' };
+    // Another append may have run during the read.
+    for (let i = 0; i < keys.length; i++) if (this.logs.has(ks[i]!)) return { index: i, where: 'state' };
+    const stored = value.slice();
+    for (let i = 0; i < keys.length; i++) {
+      this.logs.set(ks[i]!, stored);
+      this.appended.push({ key: keys[i]!, value: stored });
+    }
+    this.journal.push({ kind: 'appendMany', ks });
+    return undefined;
   }
 
   /** Marks the current point; {@link rollback} returns to it. */
@@ -119,9 +161,12 @@ export class StateOverlay implements StateReader {
       if (entry.kind === 'map') {
         if (entry.prev === undefined) this.maps.delete(entry.k);
         else this.maps.set(entry.k, entry.prev);
-      } else {
+      } else if (entry.kind === 'append') {
         this.logs.delete(entry.k);
         this.appended.pop();
+      } else {
+        for (const k of entry.ks) this.logs.delete(k);
+        this.appended.length -= entry.ks.length;
       }
     }
   }

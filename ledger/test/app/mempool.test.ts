@@ -59,7 +59,7 @@ const anchor = (from: TestOrg, nonce: number, version = nonce, ts = now) =>
 /** Proposes a block from the pool (as a proposer would), commits it and updates the pool. */
 async function blockFrom(mempool: Mempool, chain: LedgerChain = l.chain): Promise<Uint8Array[]> {
   now += 1000;
-  const txs = mempool.reapParsed(1 << 20, 1000);
+  const txs = await mempool.reapParsed(1 << 20, 1000);
   const p = await chain.propose({ proposer: 'val-1', timestamp: now, txs });
   mempool.evict(p.excluded);
   await chain.commit(p);
@@ -193,7 +193,7 @@ describe('mempool reaping and updates', () => {
       'OK',
       'OK',
     ]);
-    const all = m.reap(1 << 20, 100);
+    const all = await m.reap(1 << 20, 100);
     // gw-1's nonce 5 waits for 4; gw-2's 2 waits for 1; each sender's run stays in nonce order.
     expect(all).toHaveLength(5);
     const order = (t: Uint8Array) => all.indexOf(t);
@@ -201,10 +201,10 @@ describe('mempool reaping and updates', () => {
     expect(order(g1[1]!)).toBeLessThan(order(g1[2]!));
     expect(order(g2[1]!)).toBeLessThan(order(g2[0]!));
     expect(all).not.toContain(g1[3]);
-    expect(m.reap(1 << 20, 2)).toHaveLength(2);
+    expect(await m.reap(1 << 20, 2)).toHaveLength(2);
     const size = g1[0]!.length;
     // Room for two transactions only, and a sender's run stops at the first that does not fit.
-    expect(m.reap(2 * size + 1, 100).length).toBeLessThanOrEqual(2);
+    expect((await m.reap(2 * size + 1, 100)).length).toBeLessThanOrEqual(2);
   });
 
   it('drops committed and obsolete transactions on update, and skips re-verifying its own in blocks', async () => {

@@ -236,6 +236,45 @@ describe('state store', () => {
     expect(await store.get(mapKey(2))).toBeUndefined();
   });
 
+  it('rebuilds the nullifier pre-filter from its journal, whatever filters earlier opens used', async () => {
+    const tmp = tempDir('journal');
+    cleanups.push(tmp.remove);
+    let store = await StateStore.open(tmp.path, { sync: false, filteredNamespaces: [] });
+    await commitWrites(store, (o) => {
+      for (let i = 0; i < 50; i++) o.append(logKey(i), new Uint8Array([i]));
+    });
+    await store.close();
+    store = await StateStore.open(tmp.path, { sync: false });
+    try {
+      // Every committed key must pass the filter: a false negative would let a nullifier be spent twice.
+      const values = await store.getMany(Array.from({ length: 50 }, (_, i) => logKey(i)));
+      expect(values.every((v, i) => v?.[0] === i)).toBe(true);
+      const o = store.overlay();
+      expect(await o.appendAllIfAbsent([logKey(1000), logKey(7)], new Uint8Array([1]))).toEqual({
+        index: 1,
+        where: 'state',
+      });
+      expect(await o.appendAllIfAbsent([logKey(1000), logKey(1000)], new Uint8Array([1]))).toEqual({
+        index: 1,
+        where: 'batch',
+      });
+      const sp = o.savepoint();
+      expect(await o.appendAllIfAbsent([logKey(1000), logKey(1001)], new Uint8Array([1]))).toBeUndefined();
+      expect(await o.appendAllIfAbsent([logKey(1001)], new Uint8Array([1]))).toEqual({
+        index: 0,
+        where: 'state',
+      });
+      o.rollback(sp);
+      expect(o.changes().appends).toEqual([]);
+      expect(await o.get(logKey(1000))).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+    await expect(StateStore.open(tmp.path, { filteredNamespaces: [Namespace.proof] })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
   it('detects a store whose head and contents disagree', async () => {
     const { store, dir } = await openStore();
     await commitWrites(store, (o) => o.put(mapKey(1), new Uint8Array([1])));
