@@ -4,7 +4,7 @@ import { AccelError } from '../errors.ts';
 import { type Sm2DecodedItem, verifySm2BatchDecoded } from '../sm2/batch-verify.ts';
 import { bytesToBigint } from '../sm2/curve.ts';
 import { Sm2KeyCache } from '../sm2/key-cache.ts';
-import { Sm2Signer } from '../sm2/sign.ts';
+import { precomputeSm2Generator, Sm2Signer } from '../sm2/sign.ts';
 import { decodeSm2Signature, SM2_SIGNATURE_HINTED_BYTES } from '../sm2/signature.ts';
 import { checkUserId, sm2MessageDigest } from '../sm2/z.ts';
 import { sm3, sm3MerkleRoot, sm3Packed } from '../sm3/index.ts';
@@ -77,6 +77,7 @@ export function sm2SignKernel(
   formats: Uint8Array,
 ): PackedBytes {
   const count = packedCount(privateKeys);
+  if (count >= 64) precomputeSm2Generator();
   const sigs = new Array<Uint8Array>(count);
   for (let i = 0; i < count; i++) {
     const d = packedItem(privateKeys, i);

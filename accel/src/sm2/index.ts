@@ -20,7 +20,7 @@ export {
   randomSm2PrivateKey,
   type Sm2KeyPair,
 } from './keys.ts';
-export { Sm2Signer, type Sm2SignOptions, signSm2 } from './sign.ts';
+export { precomputeSm2Generator, Sm2Signer, type Sm2SignOptions, signSm2 } from './sign.ts';
 export {
   decodeSm2Signature,
   encodeSm2Signature,
