@@ -1,4 +1,4 @@
-import { sm3 } from '@privgate/accel';
+import { createAccelerator, sm3 } from '@privgate/accel';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerChain } from '../../src/block/chain.ts';
 import { datasetAnchorPayload } from '../../src/contracts/dataset-directory.ts';
@@ -78,6 +78,29 @@ describe('mempool admission', () => {
     expect(l.accel.batches - batches).toBe(1);
     expect(m.size).toBe(4);
     expect(m.bytes).toBe(txs.reduce((n, t) => n + t.length, 0));
+  });
+
+  it('verifies through the worker-pool accelerator from createAccelerator', async () => {
+    const accel = createAccelerator({ backend: 'workers', workers: 2 });
+    try {
+      const m = new Mempool(
+        { chainId: CHAIN_ID, now: () => now },
+        { store: l.store, accel, proofVerifier: l.verifier },
+      );
+      const txs = [1, 2, 3, 4, 5, 6].map((n) => anchor(ORGS.gw1, n));
+      const forged = anchor({ ...ORGS.gw2, signer: ORGS.gw1.signer }, 1);
+      expect(codes(await m.add([...txs, forged]))).toEqual([
+        'OK',
+        'OK',
+        'OK',
+        'OK',
+        'OK',
+        'OK',
+        'TX_BAD_SIGNATURE',
+      ]);
+    } finally {
+      await accel.close();
+    }
   });
 
   it('refuses each bad transaction with its code and keeps the good ones of the same batch', async () => {
