@@ -6,6 +6,14 @@
  */
 
 export {
+  type ArtifactKind,
+  type ArtifactOptions,
+  artifactManifest,
+  extractArtifacts,
+  readArtifact,
+  verificationKey,
+} from './artifacts/load.ts';
+export {
   type CredentialIssuer,
   type CredentialSignature,
   createCredentialIssuer,
@@ -66,13 +74,6 @@ export {
   valueCommitment,
 } from './poseidon/commitments.ts';
 export type { PoseidonHasher } from './poseidon/interface.ts';
-export {
-  type ArtifactKind,
-  type ArtifactOptions,
-  artifactManifest,
-  readArtifact,
-  verificationKey,
-} from './prover/artifacts.ts';
 export { CircuitProver } from './prover/circuit-prover.ts';
 export type { CircuitProvingEngine, ProverOptions } from './prover/interface.ts';
 export { CircuitProverPool, type ProverPoolOptions } from './prover/prover-pool.ts';

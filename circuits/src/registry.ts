@@ -7,8 +7,12 @@ import { CircuitError } from './errors.ts';
 
 /** Depth of every compiled dataset and invoice tree: 2^20 ≈ 1M leaves. */
 export const TREE_DEPTH = 20;
-/** Records per batch proof: 4 depth-20 inclusions ≈ 21.8k constraints, one 2^15 Groth16 domain, ≈ 1–2 s. */
-export const BATCH_SIZE = 4;
+/**
+ * Records per batch proof. Each depth-20 inclusion costs ≈ 5.4k constraints and Groth16 proving is linear in
+ * size, so k = 2 (≈ 10.9k constraints, a 2^14 domain) keeps a batch proof at ≈ 1.5–2 s on 2 cores, while
+ * k = 4 (2^15) takes ≈ 3.5 s and k = 8 (2^16) ≈ 7 s. Raising it needs a rebuild and, past k = 2, a 2^15 ptau.
+ */
+export const BATCH_SIZE = 2;
 /** MPC parties of the compiled ShareBinding circuits (one share per ministry gateway). */
 export const SHARE_PARTIES = 3;
 /** Degree of the compiled Shamir sharings: any 2 of 3 shares reconstruct, one share reveals nothing. */

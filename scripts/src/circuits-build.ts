@@ -11,9 +11,12 @@
  *   --plonk            also write PLONK keys to circuits/build/export (where the ptau is large enough)
  *   --solidity         also write Solidity Groth16 verifiers to circuits/build/export
  *   --jobs <n>         parallel circom2 processes (default 2)
+ *   --verbose          show snarkjs's own setup lines (contribution hashes)
+ *   --extract <dir>    write the committed artifacts uncompressed to <dir> (for the snarkjs CLI); nothing else
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CIRCUIT_NAMES, type CircuitName, releaseSnarkjsCurve } from '@privgate/circuits';
+import { CIRCUIT_NAMES, type CircuitName, extractArtifacts, releaseSnarkjsCurve } from '@privgate/circuits';
 import { type BuildRow, buildCircuits, checkArtifacts } from '@privgate/circuits/toolchain';
 
 const started = performance.now();
@@ -49,13 +52,22 @@ async function main(): Promise<number> {
       plonk: { type: 'boolean', default: false },
       solidity: { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      extract: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run circuits:build -- [--check [--full]] [--circuit name] [--ptau file] [--beacon hex] [--force] [--plonk] [--solidity] [--jobs n]\n',
+      'usage: npm run circuits:build -- [--check [--full]] [--circuit name] [--ptau file] [--beacon hex] [--force] [--plonk] [--solidity] [--jobs n] [--verbose] [--extract dir]\n',
     );
+    return 0;
+  }
+  if (values.extract) {
+    for (const circuit of (values.circuit ?? CIRCUIT_NAMES) as CircuitName[]) {
+      const paths = await extractArtifacts(circuit, join(values.extract, circuit));
+      log(`[extract] ${circuit}: ${paths.wasm}, ${paths.zkey}, ${paths.vkey}`);
+    }
     return 0;
   }
   const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
@@ -83,6 +95,7 @@ async function main(): Promise<number> {
     plonk: values.plonk,
     solidity: values.solidity,
     jobs,
+    verbose: values.verbose,
     log,
   });
   process.stdout.write(`${table(rows)}\n`);

@@ -45,6 +45,7 @@ export class PoseidonMerkleTree {
   readonly #hasher: PoseidonHasher;
   readonly #zeros: bigint[];
   readonly #levels: NodeStore[];
+  #size = 0;
 
   private constructor(hasher: PoseidonHasher, depth: number, initialLeaves: number) {
     if (!Number.isInteger(depth) || depth < 1 || depth > MAX_TREE_DEPTH) {
@@ -77,6 +78,7 @@ export class PoseidonMerkleTree {
     }
     const base = tree.#levels[0]!;
     for (let i = 0; i < leaves.length; i++) base.set(i, assertField(leaves[i]!, `leaves[${i}]`), 0n);
+    tree.#size = leaves.length;
 
     const total = Math.max(0, leaves.length - 1) + tree.depth;
     let hashed = 0;
@@ -84,14 +86,14 @@ export class PoseidonMerkleTree {
       const below = tree.#levels[level]!;
       const above = tree.#levels[level + 1]!;
       const zero = tree.#zeros[level]!;
-      const count = Math.ceil(below.length / 2);
+      const count = Math.ceil(below.denseLength / 2);
       for (let start = 0; start < count; start += PAIR_CHUNK) {
         const end = Math.min(count, start + PAIR_CHUNK);
         const left: bigint[] = [];
         const right: bigint[] = [];
         for (let i = start; i < end; i++) {
-          left.push(below.get(2 * i));
-          right.push(2 * i + 1 < below.length ? below.get(2 * i + 1) : zero);
+          left.push(below.get(2 * i) ?? zero);
+          right.push(below.get(2 * i + 1) ?? zero);
         }
         const parents = await hashPairs(tree.#hasher, left, right, (done) =>
           options.onProgress?.(hashed + done, total),
@@ -106,7 +108,7 @@ export class PoseidonMerkleTree {
 
   /** Number of leaf slots in use: one past the highest index ever set. */
   get size(): number {
-    return this.#levels[0]!.length;
+    return this.#size;
   }
 
   get root(): bigint {
@@ -136,6 +138,7 @@ export class PoseidonMerkleTree {
     this.#checkIndex(index);
     assertField(leaf, 'leaf');
     this.#levels[0]!.set(index, leaf, 0n);
+    this.#size = Math.max(this.#size, index + 1);
     let node = index;
     for (let level = 0; level < this.depth; level++) {
       const parent = Math.floor(node / 2);
@@ -175,8 +178,7 @@ export class PoseidonMerkleTree {
   }
 
   #node(level: number, index: number): bigint {
-    const store = this.#levels[level]!;
-    return index < store.length ? store.get(index) : this.#zeros[level]!;
+    return this.#levels[level]!.get(index) ?? this.#zeros[level]!;
   }
 
   #checkIndex(index: number): void {

@@ -1,8 +1,9 @@
 /** A circuit's witness generator and proving key, loaded once: the unit both provers and workers hold. */
+
+import { readArtifact } from '../artifacts/load.ts';
 import { CircuitError } from '../errors.ts';
 import type { EncodedInput } from '../inputs/signals.ts';
 import { type CircuitName, circuitDefinition } from '../registry.ts';
-import { readArtifact } from './artifacts.ts';
 import { Groth16Engine } from './groth16-engine.ts';
 import type { ProverOptions } from './interface.ts';
 import type { CircuitProof } from './verify.ts';

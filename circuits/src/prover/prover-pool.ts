@@ -3,7 +3,11 @@
  * circuit it has proved loaded. On a 2-core machine two single-threaded workers prove two proofs in about
  * the time of one.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CircuitError } from '../errors.ts';
 import { encodeInput } from '../inputs/signals.ts';
@@ -15,12 +19,28 @@ import { type CircuitProof, verifyProof } from './verify.ts';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
 export interface ProverPoolOptions extends ProverOptions {
-  /** Worker threads; default the number of available cores. */
+  /** Worker threads, each computing on its own thread only; default the number of available cores. */
   workers?: number;
-  /** Each worker computes on its own thread only; default true when there is more than one worker. */
-  singleThread?: boolean;
   /** Circuits every worker loads up front, so the first proofs do not pay the load. */
   preload?: readonly CircuitName[];
+}
+
+/**
+ * Source of the worker's entry: registers tsx's ESM loader, then imports prover-worker.ts. The packages
+ * export TypeScript sources directly, and on Node 20 `execArgv: ['--import', 'tsx']` does not reach a
+ * worker's own entry module, so the loader is registered from a small eval'd script instead.
+ */
+function workerBootstrap(): string {
+  const require = createRequire(import.meta.url);
+  const tsxPackage = require.resolve('tsx/package.json');
+  const exports = (
+    JSON.parse(readFileSync(tsxPackage, 'utf8')) as {
+      exports: Record<string, { import: { default: string } }>;
+    }
+  ).exports;
+  const api = pathToFileURL(join(dirname(tsxPackage), exports['./esm/api']!.import.default)).href;
+  const entry = new URL('./prover-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
 interface Pending {
@@ -65,13 +85,10 @@ export class CircuitProverPool implements CircuitProvingEngine {
       ...(options.artifactsDir !== undefined ? { artifactsDir: options.artifactsDir } : {}),
       ...(options.verifyHashes !== undefined ? { verifyHashes: options.verifyHashes } : {}),
     };
-    const init: WorkerInit = { options: artifacts, singleThread: options.singleThread ?? count > 1 };
+    const init: WorkerInit = { options: artifacts, mod: 'data:text/javascript,', type: 'module' };
     const workers = await Promise.all(
       Array.from({ length: count }, async () => {
-        const worker = new Worker(new URL('./prover-worker.ts', import.meta.url), {
-          workerData: init,
-          execArgv: ['--import', 'tsx'],
-        });
+        const worker = new Worker(workerBootstrap(), { eval: true, workerData: init });
         const entry: PoolWorker = { worker, busy: 0, pending: new Map() };
         await new Promise<void>((resolve, reject) => {
           const onReady = (message: WorkerResponse) => {

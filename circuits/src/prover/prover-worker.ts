@@ -1,7 +1,7 @@
 /**
- * Worker thread of CircuitProverPool: loads circuits on demand and proves one input at a time. With
- * `singleThread`, snarkjs's BN254 curve is built without its own thread pool, so N workers use N cores
- * instead of N × cores threads competing.
+ * Worker thread of CircuitProverPool: loads circuits on demand and proves one input at a time. snarkjs's
+ * BN254 curve is built single-threaded here, so N workers use N cores instead of N × cores threads
+ * competing (and ffjavascript cannot start its own thread pool from inside a worker thread anyway).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CircuitError } from '../errors.ts';
@@ -13,12 +13,10 @@ import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protoco
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-if (init.singleThread) {
-  // snarkjs asks ffjavascript for the cached multi-threaded curve; seed the cache with a single-threaded one.
-  (globalThis as { curve_bn128?: unknown }).curve_bn128 = await snarkjs.curves.getCurveFromName('bn128', {
-    singleThread: true,
-  });
-}
+// snarkjs asks ffjavascript for the cached multi-threaded curve; seed the cache with a single-threaded one.
+(globalThis as { curve_bn128?: unknown }).curve_bn128 = await snarkjs.curves.getCurveFromName('bn128', {
+  singleThread: true,
+});
 
 const circuits = new Map<CircuitName, Promise<LoadedCircuit>>();
 function circuit(name: CircuitName): Promise<LoadedCircuit> {

@@ -3,11 +3,12 @@
  * every well-formed proof (a wrong or tampered proof is `false`); throws only when the input cannot be a
  * proof at all (wrong shape, non-numeric coordinates, wrong number of public signals).
  */
+
+import { type ArtifactOptions, verificationKey } from '../artifacts/load.ts';
 import { CircuitError } from '../errors.ts';
 import { FIELD_MODULUS } from '../field.ts';
 import { type CircuitName, circuitDefinition, signalSize } from '../registry.ts';
 import { type Groth16Proof, snarkjs } from '../vendor/snarkjs.ts';
-import { type ArtifactOptions, verificationKey } from './artifacts.ts';
 
 /** A proof of one circuit with its public signals in snarkjs order. */
 export interface CircuitProof<C extends CircuitName = CircuitName> {

@@ -6,8 +6,12 @@ import type { ProverOptions } from './interface.ts';
 
 export interface WorkerInit {
   options: ProverOptions;
-  /** Run the curve arithmetic on the worker's own thread only (one core per worker). */
-  singleThread: boolean;
+  /**
+   * For the `web-worker` package (ffjavascript's thread layer): imported in any non-main thread it assumes it
+   * runs one of its own workers and imports `workerData.mod`. An empty module keeps it quiet.
+   */
+  mod: string;
+  type: 'module';
 }
 
 export type WorkerRequest =

@@ -6,13 +6,10 @@
  * vkey is missing or modified, or a different ptau is given. Setup never runs on a user's or CI's path:
  * the artifacts are committed.
  */
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CircuitError } from '../errors.ts';
-import { CIRCUIT_NAMES, CIRCUITS, type CircuitName, signalSize } from '../registry.ts';
-import { type CompileResult, compileCircuit, readR1csInfo } from './compile.ts';
-import { sha256File } from './hash.ts';
-import type { ProgressLog } from './logger.ts';
+import { sha256File } from '../artifacts/hash.ts';
+import { readArtifact } from '../artifacts/load.ts';
 import {
   type ArtifactEntry,
   type CircuitManifestEntry,
@@ -21,14 +18,19 @@ import {
   type PtauEntry,
   readManifest,
   writeManifest,
-} from './manifest.ts';
-import { ARTIFACTS_DIR, artifactPaths, BUILD_DIR, findPackageDir, PTAU_DIR } from './paths.ts';
+} from '../artifacts/manifest.ts';
+import { ARTIFACTS_DIR, artifactPaths, BUILD_DIR, findPackageDir, PTAU_DIR } from '../artifacts/paths.ts';
+import { artifactMatches, storeArtifact } from '../artifacts/store.ts';
+import { CircuitError } from '../errors.ts';
+import { CIRCUIT_NAMES, CIRCUITS, type CircuitName, signalSize } from '../registry.ts';
+import { type CompileResult, compileCircuit, readR1csInfo } from './compile.ts';
+import type { ProgressLog } from './logger.ts';
 import { createDevPtau, readPtauInfo } from './ptau.ts';
 import { devPhase2Beacon, exportSolidityVerifier, groth16Setup, plonkSetup } from './setup.ts';
 import { type CompilerIdentity, compilerIdentity, type SourceClosure, sourceClosure } from './sources.ts';
 
-/** Power of the development ptau: covers every compiled circuit (the largest needs a 2^15 domain). */
-export const DEV_PTAU_POWER = 15;
+/** Power of the development ptau: covers every compiled circuit (the largest, the batch, needs 2^14). */
+export const DEV_PTAU_POWER = 14;
 
 export const MANIFEST_WARNING =
   'Keys built from the dev ptau are INSECURE: its tau is public (deterministic beacon). Rebuild with --ptau <ceremony file> for production.';
@@ -48,6 +50,8 @@ export interface BuildOptions {
   solidity?: boolean;
   /** Parallel circom2 processes; default 2. */
   jobs?: number;
+  /** Show snarkjs's own progress lines (contribution hashes, steps). */
+  verbose?: boolean;
   /** Where artifacts and the manifest go; default the package's committed `artifacts/`. */
   artifactsDir?: string;
   /** Where r1cs, sym, generated mains, the dev ptau and exports go; default `build/` (not committed). */
@@ -70,27 +74,19 @@ export function compileDir(circuit: string, buildDir = BUILD_DIR): string {
   return join(buildDir, 'compile', circuit);
 }
 
+/** The r1cs a build left in its compile directory. */
+export function r1csPathOf(circuit: string, buildDir = BUILD_DIR): string {
+  return join(compileDir(circuit, buildDir), `${circuit}_main.r1cs`);
+}
+
+/** The uncompressed zkey a build left in its compile directory. */
+export function zkeyPathOf(circuit: string, buildDir = BUILD_DIR): string {
+  return join(compileDir(circuit, buildDir), `${circuit}.zkey`);
+}
+
 /** Groth16 domain power snarkjs picks: floor(log2(constraints + public signals)) + 1. */
 export function domainPower(constraints: number, publicSignals: number): number {
   return Math.floor(Math.log2(constraints + publicSignals)) + 1;
-}
-
-async function artifactEntry(relative: string, artifactsDir: string): Promise<ArtifactEntry> {
-  const path = join(artifactsDir, relative);
-  return { path: relative, sha256: await sha256File(path), bytes: (await stat(path)).size };
-}
-
-/** True when the artifact exists and has the recorded hash. */
-export async function artifactMatches(
-  entry: ArtifactEntry | undefined,
-  artifactsDir = ARTIFACTS_DIR,
-): Promise<boolean> {
-  if (!entry) return false;
-  try {
-    return (await sha256File(join(artifactsDir, entry.path))) === entry.sha256;
-  } catch {
-    return false;
-  }
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -145,7 +141,7 @@ async function resolvePtau(
   } catch {
     options.log(
       `[ptau] ${path} not found: running the INSECURE development ceremony for 2^${power} ` +
-        '(prepare phase2 takes 15+ minutes on 2 cores; pass --ptau <file> to use a ceremony file instead)',
+        '(prepare phase2 takes 10+ minutes on 2 cores; pass --ptau <file> to use a ceremony file instead)',
     );
     await createDevPtau(power, path, options.log);
   }
@@ -225,7 +221,7 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
   // A setup needs the r1cs: recompile the ones that were fresh but whose local r1cs is gone.
   for (const name of toSetUp) {
     if (compiled.has(name)) continue;
-    const r1csPath = join(compileDir(name, buildDir), `${name}.r1cs`);
+    const r1csPath = r1csPathOf(name, buildDir);
     const local = await sha256File(r1csPath).catch(() => undefined);
     if (local !== undefined && local === r1csHashes.get(name)) continue;
     log(`[compile] ${name}: r1cs needed for setup, recompiling`);
@@ -236,7 +232,7 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
   }
 
   const info = async (name: CircuitName) =>
-    compiled.get(name) ?? (await readR1csInfo(join(compileDir(name, buildDir), `${name}.r1cs`)));
+    compiled.get(name) ?? (await readR1csInfo(r1csPathOf(name, buildDir)));
 
   let ptau: { path: string; entry: PtauEntry } | undefined;
   if (toSetUp.length > 0) {
@@ -261,7 +257,8 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
     const paths = artifactPaths(name);
     await mkdir(join(artifactsDir, name), { recursive: true });
     const result = compiled.get(name);
-    if (result) await copyFile(result.wasmPath, join(artifactsDir, paths.wasm));
+    const stored: Partial<Record<'wasm' | 'zkey' | 'vkey', ArtifactEntry>> = {};
+    if (result) stored.wasm = await storeArtifact(artifactsDir, paths.wasm, await readFile(result.wasmPath));
     const old = manifest.circuits[name];
     const closure = closures.get(name)!;
     const sizes =
@@ -286,14 +283,21 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
         log(`[${name}] warning: no --beacon given; using the public development beacon`);
       await groth16Setup({
         circuit: name,
-        r1csPath: join(compileDir(name, buildDir), `${name}.r1cs`),
+        r1csPath: r1csPathOf(name, buildDir),
         ptauPath: ptau!.path,
-        zkeyPath: join(artifactsDir, paths.zkey),
-        vkeyPath: join(artifactsDir, paths.vkey),
+        zkeyPath: zkeyPathOf(name, buildDir),
+        vkeyPath: join(compileDir(name, buildDir), `${name}.vkey.json`),
         contribution: dev ? 'dev-deterministic' : 'random',
         beacon,
         log,
+        verbose: options.verbose ?? false,
       });
+      stored.zkey = await storeArtifact(artifactsDir, paths.zkey, await readFile(zkeyPathOf(name, buildDir)));
+      stored.vkey = await storeArtifact(
+        artifactsDir,
+        paths.vkey,
+        await readFile(join(compileDir(name, buildDir), `${name}.vkey.json`)),
+      );
       setup = {
         protocol: 'groth16',
         ptau: ptau!.entry.sha256,
@@ -319,9 +323,9 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
       compileSeconds: Number(sizes.seconds.toFixed(1)),
       setup: setup!,
       artifacts: {
-        wasm: await artifactEntry(paths.wasm, artifactsDir),
-        zkey: await artifactEntry(paths.zkey, artifactsDir),
-        vkey: await artifactEntry(paths.vkey, artifactsDir),
+        wasm: stored.wasm ?? old!.artifacts.wasm,
+        zkey: stored.zkey ?? old!.artifacts.zkey,
+        vkey: stored.vkey ?? old!.artifacts.vkey,
       },
     };
     manifest.circuits[name] = entry;
@@ -362,11 +366,13 @@ async function exportExtras(
   for (const name of names) {
     if (options.solidity) {
       const out = join(exportDir, `${name}.groth16.verifier.sol`);
-      await exportSolidityVerifier(join(artifactsDir, artifactPaths(name).zkey), out, log);
+      const zkey = zkeyPathOf(name, buildDir);
+      await writeFile(zkey, await readArtifact(name, 'zkey', { artifactsDir }));
+      await exportSolidityVerifier(zkey, out, log);
       log(`[solidity] ${out}`);
     }
     if (options.plonk) {
-      const r1csPath = join(compileDir(name, buildDir), `${name}.r1cs`);
+      const r1csPath = r1csPathOf(name, buildDir);
       try {
         await stat(r1csPath);
       } catch {

@@ -15,13 +15,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256File } from '../artifacts/hash.ts';
+import { readManifest } from '../artifacts/manifest.ts';
+import { ARTIFACTS_DIR } from '../artifacts/paths.ts';
+import { artifactMatches } from '../artifacts/store.ts';
 import { CIRCUIT_NAMES, CIRCUITS, type CircuitName } from '../registry.ts';
-import { artifactMatches } from './build.ts';
 import { compileCircuit } from './compile.ts';
-import { sha256File } from './hash.ts';
 import type { ProgressLog } from './logger.ts';
-import { readManifest } from './manifest.ts';
-import { ARTIFACTS_DIR } from './paths.ts';
 import { compilerIdentity, sourceClosure } from './sources.ts';
 
 /** Circuits under this many constraints are recompiled by the default check. */

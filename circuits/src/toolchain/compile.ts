@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CIRCOM_DIR, findPackageDir, nodeModulesDir } from '../artifacts/paths.ts';
 import { CircuitError } from '../errors.ts';
 import type { CircuitDefinition } from '../registry.ts';
-import { CIRCOM_DIR, findPackageDir, nodeModulesDir } from './paths.ts';
 import { COMPILE_FLAGS } from './sources.ts';
 
 /** Sizes read from the r1cs header. */
@@ -24,7 +24,7 @@ export interface CompileResult extends R1csInfo {
 }
 
 /**
- * Compiles `def` into `outDir` (`<name>.r1cs`, `<name>.sym`, `<name>_js/<name>.wasm`). circom2 runs in its
+ * Compiles `def` into `outDir` (`<name>_main.r1cs`, `<name>_main.sym`, `<name>_main_js/<name>_main.wasm`). circom2 runs in its
  * own process: its WASM sandbox only sees paths relative to its working directory, and its memory is
  * released when it exits.
  * @throws {CircuitError} `COMPILE_FAILED` with circom's output when compilation fails.
@@ -36,7 +36,9 @@ export async function compileCircuit(
 ): Promise<CompileResult> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  const mainPath = join(outDir, `${def.name}.circom`);
+  // The main must not share a name with an included source (threshold.circom would include itself).
+  const base = `${def.name}_main`;
+  const mainPath = join(outDir, `${base}.circom`);
   await writeFile(mainPath, main);
   const cli = join(findPackageDir('circom2'), 'cli.js');
   const nodeModules = nodeModulesDir();
@@ -64,13 +66,13 @@ export async function compileCircuit(
     });
   }
   // circom also writes a JS loader for the wasm; the prover has its own, and biome would lint these files.
-  await rm(join(outDir, `${def.name}_js`, 'witness_calculator.js'), { force: true });
-  await rm(join(outDir, `${def.name}_js`, 'generate_witness.js'), { force: true });
-  const r1csPath = join(outDir, `${def.name}.r1cs`);
+  await rm(join(outDir, `${base}_js`, 'witness_calculator.js'), { force: true });
+  await rm(join(outDir, `${base}_js`, 'generate_witness.js'), { force: true });
+  const r1csPath = join(outDir, `${base}.r1cs`);
   return {
     r1csPath,
-    wasmPath: join(outDir, `${def.name}_js`, `${def.name}.wasm`),
-    symPath: join(outDir, `${def.name}.sym`),
+    wasmPath: join(outDir, `${base}_js`, `${base}.wasm`),
+    symPath: join(outDir, `${base}.sym`),
     seconds,
     ...(await readR1csInfo(r1csPath)),
   };
@@ -117,6 +119,9 @@ export async function readR1csInfo(path: string): Promise<R1csInfo> {
 function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Do not leave a compiler running if this process exits first (e.g. another compile failed).
+    const kill = () => child.kill();
+    process.once('exit', kill);
     let output = '';
     child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
@@ -125,6 +130,9 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
       output += d.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code) => {
+      process.off('exit', kill);
+      resolve({ code: code ?? 1, output });
+    });
   });
 }

@@ -4,7 +4,7 @@ import type { SnarkjsLogger } from '../vendor/snarkjs.ts';
 export type ProgressLog = (line: string) => void;
 
 /**
- * Adapts a progress sink to the logger snarkjs expects. snarkjs reports failures through `logger.error`
+ * Adapts a progress sink to the logger snarkjs expects; its info and debug lines only when `verbose`. snarkjs reports failures through `logger.error`
  * and returns `false`, so errors are also collected for the caller to throw.
  */
 export function snarkjsLogger(
@@ -18,8 +18,12 @@ export function snarkjsLogger(
     debug: (message) => {
       if (verbose) log(`${prefix} ${message}`);
     },
-    info: (message) => log(`${prefix} ${message}`),
-    log: (message) => log(`${prefix} ${message}`),
+    info: (message) => {
+      if (verbose) log(`${prefix} ${message}`);
+    },
+    log: (message) => {
+      if (verbose) log(`${prefix} ${message}`);
+    },
     warn: (message) => log(`${prefix} warning: ${message}`),
     error: (message) => {
       errors.push(message);

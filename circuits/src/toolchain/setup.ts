@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '../artifacts/hash.ts';
+import { findPackageDir } from '../artifacts/paths.ts';
 import { CircuitError } from '../errors.ts';
 import { snarkjs } from '../vendor/snarkjs.ts';
-import { sha256 } from './hash.ts';
 import { type ProgressLog, snarkjsLogger } from './logger.ts';
-import { findPackageDir } from './paths.ts';
 
 export interface Groth16SetupOptions {
   circuit: string;
@@ -24,6 +24,8 @@ export interface Groth16SetupOptions {
   /** Hex beacon for the final step. */
   beacon: string;
   log: ProgressLog;
+  /** Pass snarkjs's own info lines (hashes, steps) to the log. */
+  verbose?: boolean;
 }
 
 /** Public beacon of the development phase 2: derived from the circuit name, so anyone can recompute it. */
@@ -37,7 +39,7 @@ export function devPhase2Beacon(circuit: string, step: 'contribution' | 'beacon'
  */
 export async function groth16Setup(options: Groth16SetupOptions): Promise<void> {
   const { circuit, log } = options;
-  const logger = snarkjsLogger(log, `[${circuit}]`);
+  const logger = snarkjsLogger(log, `[${circuit}]`, options.verbose);
   const stage0 = `${options.zkeyPath}.0000.tmp`;
   const stage1 = `${options.zkeyPath}.0001.tmp`;
   const stage2 = `${options.zkeyPath}.final.tmp`;

@@ -6,21 +6,15 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sha256 } from '../artifacts/hash.ts';
+import type { CompilerIdentity } from '../artifacts/manifest.ts';
+import { CIRCOM_DIR, findPackageDir, nodeModulesDir } from '../artifacts/paths.ts';
 import { type CircuitDefinition, mainSource } from '../registry.ts';
-import { sha256 } from './hash.ts';
-import { CIRCOM_DIR, findPackageDir, nodeModulesDir } from './paths.ts';
 
 /** Flags every circuit is compiled with. --O2 halves the constraints of the Poseidon-heavy circuits. */
-export const COMPILE_FLAGS = ['--O2'] as const;
+export type { CompilerIdentity };
 
-export interface CompilerIdentity {
-  /** npm package and version of the WASM compiler. */
-  circom2: string;
-  /** Version circom reports. */
-  circom: string;
-  circomlib: string;
-  flags: string[];
-}
+export const COMPILE_FLAGS = ['--O2'] as const;
 
 export interface SourceClosure {
   main: string;

@@ -31,11 +31,11 @@ export function nodeModulesDir(): string {
   return dirname(findPackageDir('circomlib'));
 }
 
-/** Artifact paths of one circuit, relative to ARTIFACTS_DIR. */
+/** Artifact paths of one circuit, relative to ARTIFACTS_DIR (wasm and zkey Brotli-compressed). */
 export function artifactPaths(circuit: string): { wasm: string; zkey: string; vkey: string } {
   return {
-    wasm: `${circuit}/${circuit}.wasm`,
-    zkey: `${circuit}/${circuit}.zkey`,
+    wasm: `${circuit}/${circuit}.wasm.br`,
+    zkey: `${circuit}/${circuit}.zkey.br`,
     vkey: `${circuit}/${circuit}.vkey.json`,
   };
 }

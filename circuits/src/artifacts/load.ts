@@ -2,13 +2,14 @@
  * Loading the committed artifacts (wasm, zkey, vkey) listed in `artifacts/manifest.json`, with their hashes
  * checked against the manifest so that a stale or corrupted file is reported as such, not as a bad proof.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CircuitError } from '../errors.ts';
 import { type CircuitName, circuitDefinition } from '../registry.ts';
-import { sha256 } from '../toolchain/hash.ts';
-import type { Manifest } from '../toolchain/manifest.ts';
-import { ARTIFACTS_DIR } from '../toolchain/paths.ts';
+import { artifactContent } from './compression.ts';
+import { sha256 } from './hash.ts';
+import type { Manifest } from './manifest.ts';
+import { ARTIFACTS_DIR } from './paths.ts';
 import type { VerificationKey } from '../vendor/snarkjs.ts';
 
 export type ArtifactKind = 'wasm' | 'zkey' | 'vkey';
@@ -49,7 +50,7 @@ export function artifactManifest(artifactsDir = ARTIFACTS_DIR): Promise<Manifest
 }
 
 /**
- * Reads one artifact of a circuit.
+ * Reads one artifact of a circuit, decompressed.
  * @throws {CircuitError} `CIRCUIT_UNKNOWN`, `ARTIFACT_MISSING`, or `ARTIFACT_STALE` on a hash mismatch.
  */
 export async function readArtifact(
@@ -71,9 +72,12 @@ export async function readArtifact(
   const path = join(dir, artifact.path);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch {
-    throw new CircuitError('ARTIFACT_MISSING', `${path} is missing`, { circuit, path });
+    bytes = await artifactContent(path, new Uint8Array(await readFile(path)));
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') {
+      throw new CircuitError('ARTIFACT_MISSING', `${path} is missing`, { circuit, path });
+    }
+    throw new CircuitError('ARTIFACT_STALE', `${path} cannot be decompressed`, { circuit, path });
   }
   if (options.verifyHashes !== false) {
     const actual = sha256(bytes);
@@ -109,4 +113,22 @@ export function verificationKey(
     vkeys.set(key, vkey);
   }
   return vkey;
+}
+
+/**
+ * Writes a circuit's wasm, zkey and vkey uncompressed into `dir` (for snarkjs's CLI or `fullProve`,
+ * which read plain files) and returns their paths.
+ * @throws {CircuitError} as `readArtifact`.
+ */
+export async function extractArtifacts(
+  circuit: CircuitName,
+  dir: string,
+  options: ArtifactOptions = {},
+): Promise<{ wasm: string; zkey: string; vkey: string }> {
+  await mkdir(dir, { recursive: true });
+  const paths = { wasm: join(dir, `${circuit}.wasm`), zkey: join(dir, `${circuit}.zkey`), vkey: join(dir, `${circuit}.vkey.json`) };
+  for (const kind of ['wasm', 'zkey', 'vkey'] as const) {
+    await writeFile(paths[kind], await readArtifact(circuit, kind, options));
+  }
+  return paths;
 }

@@ -7,15 +7,28 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CircuitError } from '../errors.ts';
 import type { CircuitName } from '../registry.ts';
 import { MANIFEST_PATH } from './paths.ts';
-import type { CompilerIdentity } from './sources.ts';
 
 export const MANIFEST_VERSION = 1;
 
+/** What compiled the circuits; a change means every r1cs may change. */
+export interface CompilerIdentity {
+  /** npm package and version of the WASM compiler. */
+  circom2: string;
+  /** Version circom reports. */
+  circom: string;
+  circomlib: string;
+  flags: string[];
+}
+
 export interface ArtifactEntry {
-  /** Path relative to `artifacts/`. */
+  /** Path relative to `artifacts/`; `.br` files are Brotli-compressed. */
   path: string;
+  /** SHA-256 of the content (after decompression): independent of the compressor's version. */
   sha256: string;
+  /** Size of the content. */
   bytes: number;
+  /** Size of the committed file. */
+  storedBytes: number;
 }
 
 export interface PtauEntry {
