@@ -25,6 +25,7 @@ import {
   createCircomlibPoseidon,
   encodeInput,
   extractArtifacts,
+  PoseidonMerkleTree,
   readArtifact,
   releaseSnarkjsCurve,
   WitnessCalculator,
@@ -263,6 +264,38 @@ if (!json) {
     `${lines.map((l) => `${l.bench.padEnd(44)} ${String(l.value).padStart(9)} ${l.unit.padEnd(5)} ${l.baseline ? `${l.baseline} ${l.baseline_value} ×${l.ratio}` : ''}`).join('\n')}\n`,
   );
 }
+// Merkle tree build: leaves/s through PoseidonMerkleTree against the bare circomlibjs pair-hash rate
+// (the tree's own overhead), and the resident memory of the tree.
+{
+  const count = quick ? 1 << 14 : 1 << 20;
+  const leaves = Array.from({ length: count }, (_, i) => BigInt(i + 1));
+  const before = process.memoryUsage().rss;
+  const buildMs = await time(() => PoseidonMerkleTree.build(leaves, { hasher, depth: 20 }));
+  const rssMb = (process.memoryUsage().rss - before) / 2 ** 20;
+  const sample = Math.min(count, 1 << 14);
+  const bareMs = await time(() => {
+    let x = 1n;
+    for (let i = 0; i < sample; i++) x = hasher.hash([x, BigInt(i)]);
+  });
+  const rate = count / (buildMs / 1000);
+  const bare = sample / (bareMs / 1000);
+  emit({
+    bench: 'circuits.merkle.build',
+    unit: 'ops/s',
+    value: round(rate, 0),
+    baseline: 'circomlibjs',
+    baseline_value: round(bare, 0),
+    ratio: round(rate / bare, 2),
+    n: count,
+    depth: 20,
+    build_ms: round(buildMs, 0),
+    rss_mb: round(rssMb, 0),
+  });
+  note(
+    `merkle build ${count} leaves: ${buildMs.toFixed(0)} ms (${rate.toFixed(0)} leaves/s; bare Poseidon ${bare.toFixed(0)}/s)`,
+  );
+}
+
 await rm(plain, { recursive: true, force: true });
 await releaseSnarkjsCurve();
 process.exit(0);

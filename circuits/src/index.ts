@@ -59,6 +59,7 @@ export {
   PoseidonMerkleTree,
   zeroHashes,
 } from './merkle/poseidon-merkle-tree.ts';
+export { buildRecordTree } from './merkle/record-tree.ts';
 export { createCircomlibPoseidon, defaultPoseidon } from './poseidon/circomlibjs.ts';
 export {
   type CredentialClaim,
@@ -76,6 +77,7 @@ export {
 export type { PoseidonHasher } from './poseidon/interface.ts';
 export { CircuitProver } from './prover/circuit-prover.ts';
 export type { CircuitProvingEngine, ProverOptions } from './prover/interface.ts';
+export { prove, verify } from './prover/prove.ts';
 export { CircuitProverPool, type ProverPoolOptions } from './prover/prover-pool.ts';
 export { assertProofShape, type CircuitProof, verifyProof } from './prover/verify.ts';
 export { signalNameHash, WitnessCalculator } from './prover/witness-calculator.ts';

@@ -201,7 +201,12 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
     );
   });
 
-  // Decide setups: r1cs changed, outputs missing or modified, or another ptau requested.
+  // Decide setups: r1cs changed, outputs missing or modified, or keys from another ptau than the one in use
+  // (the given ceremony file, or the development ptau when it is already on disk; it is deterministic, so
+  // when it is absent the committed keys are taken to come from it).
+  const devPtau = join(buildDir, 'ptau', `dev-${DEV_PTAU_POWER}.ptau`);
+  const ptauInUse = options.ptau ?? ((await stat(devPtau).catch(() => undefined)) ? devPtau : undefined);
+  const ptauHash = ptauInUse ? await sha256File(ptauInUse) : undefined;
   const toSetUp: CircuitName[] = [];
   const r1csHashes = new Map<CircuitName, string>();
   for (const name of names) {
@@ -214,7 +219,7 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
       (await artifactMatches(entry.artifacts.zkey, artifactsDir)) &&
       (await artifactMatches(entry.artifacts.vkey, artifactsDir));
     const sameR1cs = entry !== undefined && r1cs === entry.setup.r1cs;
-    const samePtau = !options.ptau || entry?.setup.ptau === (await sha256File(options.ptau));
+    const samePtau = ptauHash === undefined || entry?.setup.ptau === ptauHash;
     if (options.force || !outputsOk || !sameR1cs || !samePtau) toSetUp.push(name);
   }
 

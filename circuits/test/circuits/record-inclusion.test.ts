@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BATCH_SIZE,
+  buildRecordTree,
   createCircomlibPoseidon,
   FIELD_MODULUS,
   type PoseidonHasher,
@@ -192,6 +193,15 @@ describe(`RecordInclusionBatch(20, ${BATCH_SIZE})`, () => {
       i.pathIndices[1] = path.pathIndices;
     });
     await expectFail('record_inclusion_batch', bad);
+  });
+
+  it('buildRecordTree gives the same tree as hashing the leaves by hand', async () => {
+    const byRecords = await buildRecordTree(hasher, records.slice(0, 3), { depth: TREE_DEPTH });
+    const byLeaves = await PoseidonMerkleTree.build(
+      records.slice(0, 3).map((r) => recordLeaf(hasher, r)),
+      { hasher, depth: TREE_DEPTH },
+    );
+    expect(byRecords.root).toBe(byLeaves.root);
   });
 
   it('builder refuses records under different roots', async () => {

@@ -10,6 +10,7 @@ import {
   decodePublicSignals,
   type PoseidonHasher,
   PoseidonMerkleTree,
+  prove,
   type RecordWitness,
   recordInclusionBatchInput,
   recordInclusionInput,
@@ -18,6 +19,8 @@ import {
   shamirShare,
   shareBindingBatchInput,
   TREE_DEPTH,
+  thresholdInput,
+  verify,
   verifyProof,
 } from '../../src/index.ts';
 import { snarkjs } from '../../src/vendor/snarkjs.ts';
@@ -85,6 +88,13 @@ describe('CircuitProver (committed artifacts)', () => {
     await expect(prover.verify(bad, ['1', '2', '3', '4'])).rejects.toMatchObject({ code: 'INPUT_INVALID' });
     const { proof } = await prover.prove(recordInclusionInput(hasher, item(0)));
     await expect(prover.verify(proof, ['1'])).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+  });
+
+  it('offers the one-call prove / verify API on a cached prover', async () => {
+    const input = thresholdInput(hasher, { value: 42n, blinding: 7n, threshold: 18n, direction: 'ge' });
+    const { proof, publicSignals } = await prove('threshold', input);
+    expect(await verify('threshold', proof, publicSignals)).toBe(true);
+    expect(await verify('threshold', proof, [publicSignals[0]!, '19', publicSignals[2]!])).toBe(false);
   });
 
   it('reports a failing witness as WITNESS_FAILED before proving', async () => {
