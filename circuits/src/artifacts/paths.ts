@@ -1,5 +1,5 @@
 /** Where the circuits package keeps its sources, committed artifacts and local build files. */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,9 +26,13 @@ export function findPackageDir(name: string): string {
   }
 }
 
-/** The `node_modules` directory circom searches for `include "circomlib/..."`. */
+/**
+ * The directory circom searches for `include "circomlib/..."`: the real parent of the installed circomlib.
+ * circom2's WASI sandbox does not follow symbolic links, so a linked `node_modules` (or a pnpm store) is
+ * resolved here.
+ */
 export function nodeModulesDir(): string {
-  return dirname(findPackageDir('circomlib'));
+  return dirname(realpathSync(findPackageDir('circomlib')));
 }
 
 /** Artifact paths of one circuit, relative to ARTIFACTS_DIR (wasm and zkey Brotli-compressed). */
