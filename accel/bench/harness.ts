@@ -84,6 +84,30 @@ export function line(base: BenchLine, baseline?: { name: string; value: number }
   return out;
 }
 
+/** Measured rates by contender name, as `interleave` returns them. */
+export type Results = Map<string, { rate: number; n: number }>;
+
+/**
+ * One line per baseline for the contender `candidate`: the candidate's median against each
+ * baseline's median from the same interleaved run.
+ */
+export function compare(
+  results: Results,
+  candidate: string,
+  baselines: readonly string[],
+  base: Omit<BenchLine, 'value' | 'n'>,
+): BenchLine[] {
+  const c = results.get(candidate);
+  if (!c) throw new Error(`bench: no results for ${candidate}`);
+  const own = { ...base, value: c.rate, n: c.n } as BenchLine;
+  if (baselines.length === 0) return [line(own)];
+  return baselines.map((b) => {
+    const r = results.get(b);
+    if (!r) throw new Error(`bench: no results for baseline ${b}`);
+    return line(own, { name: b, value: r.rate });
+  });
+}
+
 /** Prints lines as JSON (one per line) or as a table. */
 export function print(lines: readonly BenchLine[], flags: BenchFlags): void {
   if (flags.json) {

@@ -21,7 +21,7 @@ import {
   type Sm2VerifyRequest,
   verifySm2,
 } from '../src/index.ts';
-import { type BenchFlags, type BenchLine, interleave, line, progress } from './harness.ts';
+import { type BenchFlags, type BenchLine, compare, interleave, progress } from './harness.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -140,53 +140,30 @@ export async function benchSm2(flags: BenchFlags): Promise<BenchLine[]> {
     ],
     rounds,
   );
-  const v = (name: string) => verify.get(name)!;
-  const out: BenchLine[] = [];
   const extra = { batch, signers: signerCount };
-  for (const b of ['sm-crypto', 'sm-crypto-v2', 'noble', 'openssl']) {
-    out.push(
-      line(
-        {
-          bench: 'accel.sm2.verify',
-          backend,
-          unit: 'ops/s',
-          value: v('workers-hinted').rate,
-          n: v('workers-hinted').n,
-          ...extra,
-          signature: 'hinted',
-        },
-        { name: b, value: v(b).rate },
-      ),
-    );
-  }
-  out.push(
-    line(
-      {
-        bench: 'accel.sm2.verify.raw',
-        backend,
-        unit: 'ops/s',
-        value: v('workers-raw').rate,
-        n: v('workers-raw').n,
-        ...extra,
-        signature: 'raw',
-      },
-      { name: 'openssl', value: v('openssl').rate },
-    ),
-  );
-  out.push(
-    line(
-      {
-        bench: 'accel.sm2.verify',
-        backend: 'cpu',
-        unit: 'ops/s',
-        value: v('cpu-hinted').rate,
-        n: v('cpu-hinted').n,
-        ...extra,
-        signature: 'hinted',
-      },
-      { name: 'openssl', value: v('openssl').rate },
-    ),
-  );
+  const out: BenchLine[] = [
+    ...compare(verify, 'workers-hinted', ['sm-crypto', 'sm-crypto-v2', 'noble', 'openssl'], {
+      bench: 'accel.sm2.verify',
+      backend,
+      unit: 'ops/s',
+      ...extra,
+      signature: 'hinted',
+    }),
+    ...compare(verify, 'workers-raw', ['openssl'], {
+      bench: 'accel.sm2.verify.raw',
+      backend,
+      unit: 'ops/s',
+      ...extra,
+      signature: 'raw',
+    }),
+    ...compare(verify, 'cpu-hinted', ['openssl'], {
+      bench: 'accel.sm2.verify',
+      backend: 'cpu',
+      unit: 'ops/s',
+      ...extra,
+      signature: 'hinted',
+    }),
+  ];
 
   progress(flags, 'sm2.sign: interleaved rounds');
   const signReqs = signRequests('raw');
@@ -211,38 +188,14 @@ export async function benchSm2(flags: BenchFlags): Promise<BenchLine[]> {
     ],
     rounds,
   );
-  const s = (name: string) => sign.get(name)!;
   out.push(
-    line(
-      {
-        bench: 'accel.sm2.sign',
-        backend,
-        unit: 'ops/s',
-        value: s('workers').rate,
-        n: s('workers').n,
-        ...extra,
-      },
-      { name: 'openssl', value: s('openssl').rate },
-    ),
-  );
-  out.push(
-    line(
-      {
-        bench: 'accel.sm2.sign',
-        backend,
-        unit: 'ops/s',
-        value: s('workers').rate,
-        n: s('workers').n,
-        ...extra,
-      },
-      { name: 'sm-crypto', value: s('sm-crypto').rate },
-    ),
-  );
-  out.push(
-    line(
-      { bench: 'accel.sm2.sign', backend: 'cpu', unit: 'ops/s', value: s('cpu').rate, n: s('cpu').n },
-      { name: 'openssl', value: s('openssl').rate },
-    ),
+    ...compare(sign, 'workers', ['openssl', 'sm-crypto'], {
+      bench: 'accel.sm2.sign',
+      backend,
+      unit: 'ops/s',
+      ...extra,
+    }),
+    ...compare(sign, 'cpu', ['openssl'], { bench: 'accel.sm2.sign', backend: 'cpu', unit: 'ops/s' }),
   );
 
   await Promise.all([workers.close(), cpu.close()]);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import smCrypto from 'sm-crypto';
 import { createWorkersAccelerator } from '../src/index.ts';
-import { type BenchFlags, type BenchLine, interleave, line, progress } from './harness.ts';
+import { type BenchFlags, type BenchLine, compare, interleave, progress } from './harness.ts';
 
 /** The same RFC 6962-shaped, domain-separated tree, hashed node by node with OpenSSL: the baseline. */
 function nativeMerkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
@@ -57,21 +57,14 @@ export async function benchSm3(flags: BenchFlags): Promise<BenchLine[]> {
     ],
     rounds,
   );
-  for (const b of ['openssl', 'sm-crypto']) {
-    out.push(
-      line(
-        {
-          bench: 'accel.sm3.batch',
-          backend,
-          unit: 'ops/s',
-          value: r64.get('workers')!.rate,
-          n: r64.get('workers')!.n,
-          bytes: 64,
-        },
-        { name: b, value: r64.get(b)!.rate },
-      ),
-    );
-  }
+  out.push(
+    ...compare(r64, 'workers', ['openssl', 'sm-crypto'], {
+      bench: 'accel.sm3.batch',
+      backend,
+      unit: 'ops/s',
+      bytes: 64,
+    }),
+  );
 
   progress(flags, 'sm3.bulk: 1 KiB messages');
   const n1k = flags.quick ? 1 << 13 : 1 << 15;
@@ -90,19 +83,15 @@ export async function benchSm3(flags: BenchFlags): Promise<BenchLine[]> {
     ],
     rounds,
   );
-  out.push(
-    line(
-      {
-        bench: 'accel.sm3.bulk',
-        backend,
-        unit: 'MB/s',
-        value: r1k.get('workers')!.rate,
-        n: n1k * (rounds + 1),
-        bytes: 1024,
-      },
-      { name: 'openssl', value: r1k.get('openssl')!.rate },
-    ),
-  );
+  // interleave counted megabytes; n is reported in messages.
+  for (const l of compare(r1k, 'workers', ['openssl'], {
+    bench: 'accel.sm3.bulk',
+    backend,
+    unit: 'MB/s',
+    bytes: 1024,
+  })) {
+    out.push({ ...l, n: n1k * (rounds + 1) });
+  }
 
   const depth = flags.quick ? 18 : 20;
   progress(flags, `sm3.merkle: 2^${depth} leaves`);
@@ -127,17 +116,7 @@ export async function benchSm3(flags: BenchFlags): Promise<BenchLine[]> {
     flags.quick ? 2 : 3,
   );
   out.push(
-    line(
-      {
-        bench: 'accel.sm3.merkle',
-        backend,
-        unit: 'leaves/s',
-        value: mr.get('workers')!.rate,
-        n: leaves.length,
-        depth,
-      },
-      { name: 'openssl', value: mr.get('openssl')!.rate },
-    ),
+    ...compare(mr, 'workers', ['openssl'], { bench: 'accel.sm3.merkle', backend, unit: 'leaves/s', depth }),
   );
 
   await workers.close();
