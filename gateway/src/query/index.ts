@@ -1,0 +1,47 @@
+/** The credit-penetration query: request, plan, related parties, the gateway's query service, records. */
+export { asQueryError, classifyFailure } from './classify.ts';
+export { isQueryError, QueryError, type QueryErrorCode, type QueryErrorContexts } from './errors.ts';
+export {
+  attestationBytes,
+  buildProgram,
+  chooseComputeParties,
+  type QueryPlan,
+  relatedLimit,
+  subjectDigest,
+  transcriptBytes,
+} from './plan.ts';
+export {
+  type ProofBundle,
+  type QueryAnswer,
+  QueryGateway,
+  type QueryGatewayComponents,
+  type QueryGatewayInit,
+  type QueryTimings,
+} from './query-gateway.ts';
+export {
+  outputText,
+  proofDigest,
+  type QueryRecord,
+  type RecordDataset,
+  recordDigest,
+  resultCommitment,
+  type SignedTranscript,
+} from './record.ts';
+export { OwnershipGraph, type OwnershipSource } from './related-parties.ts';
+export {
+  authorizeQuery,
+  CREDIT_PENETRATION,
+  type CreditPenetrationRequest,
+  type CreditPenetrationRequestInput,
+  CreditPenetrationRequestSchema,
+  checkAuthorization,
+  MAX_DEPTH,
+  MAX_METRICS,
+  newRequestNonce,
+  type PublicRequest,
+  parseRequest,
+  publicRequestOf,
+  queryIdOf,
+  queryIdOfPublic,
+  requestDatasets,
+} from './request.ts';
