@@ -1,7 +1,7 @@
 /** Compiles a circuit with circom2 (Circom 2 in WASM, from npm): r1cs, wasm witness generator, sym. */
 import { spawn } from 'node:child_process';
 import { mkdir, open, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, parse } from 'node:path';
 import { CIRCOM_DIR, findPackageDir, nodeModulesDir } from '../artifacts/paths.ts';
 import { CircuitError } from '../errors.ts';
 import type { CircuitDefinition } from '../registry.ts';
@@ -57,7 +57,9 @@ export async function compileCircuit(
     outDir,
   ];
   const started = performance.now();
-  const { code, output } = await run(process.execPath, args, join(nodeModules, '..'));
+  // circom2's WASI sandbox preopens the working directory and its parents, but resolves `-l` directories
+  // reached through `..` inconsistently; from the filesystem root every path is a plain relative path.
+  const { code, output } = await run(process.execPath, args, parse(process.cwd()).root);
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0 || /error\[/i.test(output)) {
     throw new CircuitError('COMPILE_FAILED', `circom2 failed for ${def.name}:\n${output}`, {
