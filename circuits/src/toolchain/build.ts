@@ -6,7 +6,7 @@
  * vkey is missing or modified, or a different ptau is given. Setup never runs on a user's or CI's path:
  * the artifacts are committed.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../artifacts/hash.ts';
 import { readArtifact } from '../artifacts/load.ts';
@@ -397,6 +397,7 @@ async function exportExtras(
         log(`[plonk] ${name}: ${join(exportDir, `${name}.plonk.zkey`)}`);
       } catch (error) {
         // PLONK counts additions too: the depth-20 circuits need 2^16 or more. Report and go on.
+        await rm(join(exportDir, `${name}.plonk.zkey`), { force: true });
         log(`[plonk] ${name}: skipped (${(error as Error).message})`);
       }
     }
