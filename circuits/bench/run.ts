@@ -107,7 +107,7 @@ note(
 for (const circuit of selected) {
   const entry = manifest.circuits[circuit]!;
   const big = entry.constraints > 10_000;
-  const rounds = quick ? (big ? 1 : 2) : big ? 6 : 10;
+  const rounds = quick ? 1 : big ? 6 : 10;
   const input = fixtures[circuit];
   const encoded = encodeInput(circuit, input);
   const { wasm: wasmPath, zkey: zkeyPath } = await extractArtifacts(circuit, join(plain, circuit));
@@ -201,7 +201,7 @@ const { wasm: wasmPath, zkey: zkeyPath } = await extractArtifacts(
   parallelCircuit,
   join(plain, parallelCircuit),
 );
-const rounds = quick ? 3 : 10;
+const rounds = quick ? 2 : 10;
 const one: number[] = [];
 const two: number[] = [];
 const cold: number[] = [];
