@@ -219,8 +219,19 @@ export async function buildCircuits(options: BuildOptions): Promise<BuildRow[]> 
       (await artifactMatches(entry.artifacts.zkey, artifactsDir)) &&
       (await artifactMatches(entry.artifacts.vkey, artifactsDir));
     const sameR1cs = entry !== undefined && r1cs === entry.setup.r1cs;
-    const samePtau = ptauHash === undefined || entry?.setup.ptau === ptauHash;
+    // Keys from a ceremony are only replaced by another ptau when one is given explicitly.
+    const ceremonyKeys = entry?.setup.contribution === 'random' && !options.ptau;
+    const samePtau = ptauHash === undefined || ceremonyKeys || entry?.setup.ptau === ptauHash;
     if (options.force || !outputsOk || !sameR1cs || !samePtau) toSetUp.push(name);
+  }
+  const ceremonyBuilt = toSetUp.filter((name) => manifest.circuits[name]?.setup.contribution === 'random');
+  if (!options.ptau && !options.force && ceremonyBuilt.length > 0) {
+    throw new CircuitError(
+      'PTAU_INVALID',
+      `${ceremonyBuilt.join(', ')} must be set up again but their keys come from a ceremony ptau: pass --ptau ` +
+        '(or --force to replace every key with INSECURE development keys)',
+      { path: devPtau },
+    );
   }
 
   // A setup needs the r1cs: recompile the ones that were fresh but whose local r1cs is gone.
