@@ -49,6 +49,18 @@ export interface ContributionBuilder {
   build(request: ContributionRequest): Promise<HolderContribution>;
 }
 
+/** Options of the builder. */
+export interface ProvingContributionsInit {
+  /**
+   * Inclusion proofs kept for reuse (default 4096; 0 disables). A later query over the same subjects of
+   * the same anchored version reuses the chunk's RecordInclusionBatch proof and its value commitments;
+   * only the share binding (fresh shares, fresh share blindings) is proven again. Verifiers then see the
+   * same value commitments in both queries, which tells them no more than the public subject ids and
+   * version already do (same records); it never links different versions or different subjects.
+   */
+  inclusionCache?: number;
+}
+
 /** Collaborators of the builder. */
 export interface ProvingContributionsComponents {
   commitments: DatasetCommitments;
@@ -59,11 +71,42 @@ export interface ProvingContributionsComponents {
 }
 
 /** The contribution builder of a holding gateway. */
+interface CachedInclusion {
+  proof: Promise<ProofItem>;
+  blindings: bigint[];
+}
+
 export class ProvingContributions implements ContributionBuilder {
   readonly #c: ProvingContributionsComponents;
+  readonly #cacheSize: number;
+  readonly #cache = new Map<string, CachedInclusion>();
 
-  constructor(components: ProvingContributionsComponents) {
+  constructor(components: ProvingContributionsComponents, init: ProvingContributionsInit = {}) {
     this.#c = components;
+    this.#cacheSize = init.inclusionCache ?? 4096;
+  }
+
+  /** Inclusion proofs served from the cache so far. */
+  cacheHits = 0;
+
+  #inclusion(key: string, items: readonly RecordWitness[]): CachedInclusion {
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) {
+      this.cacheHits++;
+      this.#cache.delete(key);
+      this.#cache.set(key, cached); // most recently used last
+      return cached;
+    }
+    const made: CachedInclusion = {
+      proof: this.#c.prover.prove('record_inclusion_batch', recordInclusionBatchInput(this.#c.hasher, items)),
+      blindings: items.map((i) => i.blinding),
+    };
+    if (this.#cacheSize > 0) {
+      made.proof.catch(() => this.#cache.delete(key));
+      this.#cache.set(key, made);
+      while (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    return made;
   }
 
   async build(request: ContributionRequest): Promise<HolderContribution> {
@@ -114,26 +157,28 @@ export class ProvingContributions implements ContributionBuilder {
     const started = performance.now();
     for (let start = 0; start < witnesses.length; start += BATCH_SIZE) {
       const chunk = witnesses.slice(start, start + BATCH_SIZE);
-      const items: RecordWitness[] = [];
-      const sharings: SharingWitness[] = [];
-      chunk.forEach((w, j) => {
-        const blinding = randomFieldElement();
+      const key = `${request.dataset}\0${version.meta.version}\0${chunk.map((w) => w.row).join(',')}`;
+      const items: RecordWitness[] = chunk.map((w) => ({
+        record: w.record,
+        path: w.path,
+        blinding: randomFieldElement(),
+      }));
+      const inclusion = this.#inclusion(key, items);
+      const sharings: SharingWitness[] = chunk.map((w, j) => {
         const prepared = prepareInputSharing(w.record.value, request.parties, commit, rng);
         inputs[metricInputId(request.dataset, start + j)] = prepared;
-        items.push({ record: w.record, path: w.path, blinding });
-        sharings.push({
+        return {
           value: w.record.value,
-          blinding,
+          blinding: inclusion.blindings[j]!,
           sharing: prepared.sharing,
           shareBlindings: prepared.shareBlindings,
-        });
+        };
       });
-      const inclusion = prover.prove('record_inclusion_batch', recordInclusionBatchInput(hasher, items));
       const binding =
         chunk.length === 1
           ? prover.prove('share_binding', shareBindingInput(hasher, sharings[0]!))
           : prover.prove('share_binding_batch', shareBindingBatchInput(hasher, sharings));
-      jobs.push(Promise.all([inclusion, binding]));
+      jobs.push(Promise.all([inclusion.proof, binding]));
     }
     const proofs = await Promise.all(jobs);
     const provingMs = performance.now() - started;

@@ -23,14 +23,21 @@ export interface QueryPlan {
 }
 
 /**
- * Compute parties: the metric holders first (so their own shares never leave them), then other gateways,
- * each group sorted, SHARE_PARTIES in all (the party count the ShareBinding circuits are compiled for).
+ * Compute parties, SHARE_PARTIES in all (the party count the ShareBinding circuits are compiled for): the
+ * metric holders first, then the resolver, then other gateways, each group sorted. Compute parties see
+ * the proofs' subject ids; holders and the resolver know the related parties anyway, so preferring them
+ * keeps the set from gateways that would otherwise not learn it (README.md, "who learns what").
  * @throws {RangeError} when fewer gateways are known.
  */
-export function chooseComputeParties(holders: readonly string[], gateways: readonly string[]): string[] {
+export function chooseComputeParties(
+  holders: readonly string[],
+  resolver: string,
+  gateways: readonly string[],
+): string[] {
   const first = [...new Set(holders)].sort();
-  const rest = [...new Set(gateways)].filter((g) => !first.includes(g)).sort();
-  const parties = [...first, ...rest].slice(0, SHARE_PARTIES);
+  const second = first.includes(resolver) ? [] : [resolver];
+  const rest = [...new Set(gateways)].filter((g) => !first.includes(g) && g !== resolver).sort();
+  const parties = [...first, ...second, ...rest].slice(0, SHARE_PARTIES);
   if (parties.length < SHARE_PARTIES)
     throw new RangeError(`need ${SHARE_PARTIES} gateways, know ${parties.length}`);
   return parties;

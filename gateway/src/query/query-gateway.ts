@@ -258,20 +258,16 @@ export class QueryGateway {
       const contributions = await Promise.race([checks, failed]);
       const transcripts = await Promise.race([
         Promise.all(
-          [this.id, ...participants]
-            .sort()
-            .map((p) =>
-              state
-                .transcript(p)
-                .wait(
-                  this.#init.stageTimeoutMs,
-                  () =>
-                    new QueryError('QUERY_TIMEOUT', `no transcript from ${p}`, {
-                      waitingFor: [p],
-                      stage: 'transcripts',
-                    }),
-                ),
+          [this.id, ...participants].sort().map((p) =>
+            state.transcript(p).wait(
+              this.#init.stageTimeoutMs,
+              () =>
+                new QueryError('QUERY_TIMEOUT', `no transcript from ${p}`, {
+                  waitingFor: [p],
+                  stage: 'transcripts',
+                }),
             ),
+          ),
         ),
         failed,
       ]);
@@ -408,7 +404,7 @@ export class QueryGateway {
       entry: this.id,
       resolver: graph.owner,
       holders,
-      computeParties: chooseComputeParties(Object.values(holders), gateways),
+      computeParties: chooseComputeParties(Object.values(holders), graph.owner, gateways),
     };
   }
 
@@ -453,6 +449,26 @@ export class QueryGateway {
     const mine = request.metrics.map((m) => m.dataset).filter((d) => plan.holders[d] === this.id);
     try {
       if (mine.length > 0) Object.assign(inputs, await this.#contribute(spec, state, mine));
+      // A holder sends its contributions just before it joins the session, so once every other holder's
+      // contribution is here the MPC rounds wait on the network only, never on someone's proving.
+      const isVerifier = plan.computeParties.includes(this.id) || plan.entry === this.id;
+      if (isVerifier) {
+        await Promise.all(
+          request.metrics
+            .filter((m) => plan.holders[m.dataset] !== this.id)
+            .map((m) =>
+              state.contribution(plan.holders[m.dataset]!, m.dataset).wait(
+                this.#init.stageTimeoutMs,
+                () =>
+                  new QueryError('QUERY_TIMEOUT', `no contribution from ${plan.holders[m.dataset]}`, {
+                    waitingFor: [plan.holders[m.dataset]!],
+                    stage: 'contribution',
+                  }),
+              ),
+            ),
+        );
+      }
+      if (state.aborted !== undefined) throw state.aborted;
       const participants = sessionParticipants(plan.computeParties, program);
       const transport = this.#c.sessions.session(sessionTag(spec.queryId, participants, program));
       state.participants = participants;
@@ -590,16 +606,14 @@ export class QueryGateway {
     let check = state.checks.get(key);
     if (check === undefined) {
       check = (async (): Promise<ContributionCheck> => {
-        const c = await state
-          .contribution(holder, dataset)
-          .wait(
-            this.#init.stageTimeoutMs,
-            () =>
-              new QueryError('QUERY_TIMEOUT', `no contribution from ${holder}`, {
-                waitingFor: [holder],
-                stage: 'contribution',
-              }),
-          );
+        const c = await state.contribution(holder, dataset).wait(
+          this.#init.stageTimeoutMs,
+          () =>
+            new QueryError('QUERY_TIMEOUT', `no contribution from ${holder}`, {
+              waitingFor: [holder],
+              stage: 'contribution',
+            }),
+        );
         if (holder === this.id)
           return { valid: true, version: c.version, root: c.root, shareCommitments: {}, proofs: 0 };
         if (c.subjectIds.length !== spec.count || hex(subjectDigest(c.subjectIds)) !== spec.digest) {
