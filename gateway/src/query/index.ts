@@ -39,7 +39,7 @@ export {
   MAX_METRICS,
   newRequestNonce,
   type PublicRequest,
-  parseRequest,
+  parseQueryRequest,
   publicRequestOf,
   queryIdOf,
   queryIdOfPublic,

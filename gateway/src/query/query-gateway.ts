@@ -62,7 +62,7 @@ import {
   type CreditPenetrationRequest,
   checkAuthorization,
   type PublicRequest,
-  parseRequest,
+  parseQueryRequest,
   publicRequestOf,
   queryIdOf,
   queryIdOfPublic,
@@ -194,7 +194,7 @@ export class QueryGateway {
    */
   async run(requestInput: unknown, openTx: Uint8Array): Promise<QueryAnswer> {
     const t0 = performance.now();
-    const request = parseRequest(requestInput);
+    const request = parseQueryRequest(requestInput);
     const queryIdBytes = queryIdOf(request);
     const queryId = hex(queryIdBytes);
     checkAuthorization(request, openTx, this.#ledger.chainId);
@@ -699,7 +699,7 @@ export class QueryGateway {
 
   async #onResolve(from: string, body: unknown): Promise<unknown> {
     const { queryId, request: raw, plan } = body as { queryId: string; request: unknown; plan: QueryPlan };
-    const request: CreditPenetrationRequest = parseRequest(raw);
+    const request: CreditPenetrationRequest = parseQueryRequest(raw);
     const pub = publicRequestOf(request);
     await this.#checkOpen(queryId, pub);
     if (this.#graph === undefined || plan.resolver !== this.id || plan.entry !== from) {

@@ -54,7 +54,7 @@ export type CreditPenetrationRequestInput = z.input<typeof CreditPenetrationRequ
  * Validates a request.
  * @throws {QueryError} `QUERY_INVALID` naming the first problem.
  */
-export function parseRequest(input: unknown): CreditPenetrationRequest {
+export function parseQueryRequest(input: unknown): CreditPenetrationRequest {
   const result = CreditPenetrationRequestSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -107,7 +107,7 @@ export async function authorizeQuery(
   request: CreditPenetrationRequestInput,
   agency: LedgerAccount,
 ): Promise<Uint8Array> {
-  const parsed = parseRequest(request);
+  const parsed = parseQueryRequest(request);
   return agency.sign(
     TxKind.queryAudit,
     auditPayload({
