@@ -738,7 +738,7 @@ export class QueryGateway {
     return { count: ids.length, digest: hex(digest), attestation: hex(attestation) };
   }
 
-  #onSubjects(from: string, body: unknown): unknown {
+  async #onSubjects(from: string, body: unknown): Promise<unknown> {
     const { queryId, subjects } = body as { queryId: string; subjects: string[] };
     if (
       typeof queryId !== 'string' ||
@@ -746,6 +746,12 @@ export class QueryGateway {
       !subjects.every((s) => typeof s === 'string')
     ) {
       throw new QueryError('QUERY_INVALID', 'malformed subjects', { reason: 'subjects' });
+    }
+    // Only the ledger's owner of the ownership graph resolves; anyone else could only jam the slot.
+    if ((await this.#ledger.datasetHead(this.#init.ownershipDataset))?.owner !== from) {
+      throw new QueryError('QUERY_INVALID', `${from} does not resolve related parties`, {
+        reason: 'not the resolver',
+      });
     }
     this.#states.get(queryId).subjects.resolve({ from, subjects });
     return { ok: true };
