@@ -32,6 +32,11 @@ export interface ContributionExpectation {
   dataset: string;
   /** The attested subject ids, ascending. */
   subjectIds: readonly bigint[];
+  /**
+   * The version the contribution must name: by default the latest anchored one (a query in progress);
+   * an auditor re-checking an old bundle passes the version its record names.
+   */
+  version?: number;
 }
 
 /** The verdict on a contribution. */
@@ -74,8 +79,8 @@ export class ContributionVerifier {
       const head = await this.#ledger.datasetHead(c.dataset);
       if (head === undefined || head.owner !== c.holder)
         return mismatch('dataset is not anchored by the holder');
-      if (c.version !== head.latestVersion)
-        return mismatch(`version ${c.version} is not the latest (${head.latestVersion})`);
+      const wanted = expect.version ?? head.latestVersion;
+      if (c.version !== wanted) return mismatch(`version ${c.version} is not version ${wanted}`);
       const anchored = await this.#ledger.datasetVersion(c.dataset, c.version);
       if (anchored === undefined || toBig(anchored.poseidonRoot) !== c.root)
         return mismatch('root is not the anchored root');

@@ -1,4 +1,5 @@
 /** The credit-penetration query: request, plan, related parties, the gateway's query service, records. */
+export { type BundleCheck, checkProofBundle } from './bundle-check.ts';
 export { asQueryError, classifyFailure } from './classify.ts';
 export { isQueryError, QueryError, type QueryErrorCode, type QueryErrorContexts } from './errors.ts';
 export {

@@ -6,8 +6,10 @@
  */
 import { shareCommitment, verifyProof } from '@privgate/circuits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContributionVerifier } from '../../src/contribution/index.ts';
+import type { MpcOutput } from '../../src/mpc/index.ts';
 import { decodeMpcMessage, prepareInputSharing, systemRandomness } from '../../src/mpc/index.ts';
-import { type QueryAnswer, recordDigest } from '../../src/query/index.ts';
+import { checkProofBundle, type QueryAnswer, recordDigest } from '../../src/query/index.ts';
 import { GATEWAYS } from './consortium.ts';
 import {
   METRIC_HOLDERS,
@@ -73,6 +75,16 @@ async function checkAnswered(answer: QueryAnswer): Promise<void> {
     Buffer.from(recordDigest(answer.bundle.record)).toString('hex'),
   );
   expect(answer.bundle.record.transcripts.length).toBeGreaterThanOrEqual(3);
+  // The requester's own check of the bundle against the ledger passes; a changed answer does not.
+  const verifier = new ContributionVerifier({ ledger: net.ledger, verify: verifyProof });
+  expect(await checkProofBundle(answer, { ledger: net.ledger, verifier })).toEqual({ valid: true });
+  const forged: MpcOutput =
+    answer.output.kind === 'aggregate'
+      ? { kind: 'aggregate', value: answer.output.value + 1n }
+      : { ...answer.output, value: !answer.output.value };
+  expect(
+    (await checkProofBundle({ ...answer, output: forged }, { ledger: net.ledger, verifier })).valid,
+  ).toBe(false);
   // The bundle's proofs verify on their own, against roots the ledger anchored.
   for (const c of answer.bundle.contributions) {
     const anchored = await net.ledger.datasetVersion(c.dataset, c.version);
