@@ -15,7 +15,6 @@ export {
   type PeerEntry,
   startLedgerNetwork,
 } from './net/network.ts';
-export { LedgerNodeError, type LedgerNodeErrorCode } from './node/errors.ts';
-export { generateNodeKeys, type NodeKeys, readKeyFile, writeKeyFile } from './node/key-file.ts';
+export * from './node/index.ts';
 export * from './state/index.ts';
 export * from './tx/index.ts';

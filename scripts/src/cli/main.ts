@@ -1,5 +1,7 @@
 // privgate — one command for operators, agencies, auditors and developers.
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit.ts';
+import { registerLedgerCommands } from './ledger.ts';
 
 const program = new Command('privgate')
   .description('PrivGate: privacy-computing gateway for inter-ministry data sharing')
@@ -12,4 +14,12 @@ program
     process.stdout.write('privgate 0.1.0\n');
   });
 
-await program.parseAsync(process.argv);
+registerLedgerCommands(program);
+registerAuditCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`privgate: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+}

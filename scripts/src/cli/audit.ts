@@ -1,0 +1,63 @@
+// `privgate audit chain`: re-verify a ledger chain from genesis (hash chain, headers, tx roots, every
+// transaction's SM2 signature by re-execution, every commit certificate) and print a verdict.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createAccelerator } from '@privgate/accel';
+import {
+  auditChain,
+  type ChainSource,
+  formatAuditReport,
+  httpChainSource,
+  type LedgerGenesis,
+  readLedgerGenesis,
+  releaseGroth16,
+  storeChainSource,
+} from '@privgate/ledger';
+import type { Command } from 'commander';
+
+/** Registers `audit chain`. */
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('independent verification for auditors');
+  audit
+    .command('chain')
+    .description('re-verify a ledger chain from genesis; exit 1 if anything fails')
+    .option('--url <url>', "a validator's HTTP API, e.g. http://127.0.0.1:7201")
+    .option('--dir <dir>', "a stopped validator's data directory, e.g. ./demo-data/ledger/validator-1")
+    .option(
+      '--genesis <file>',
+      "the genesis file to trust (default: the node's own, or <dir>/../genesis.json)",
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (opts) => {
+      if ((opts.url === undefined) === (opts.dir === undefined))
+        throw new Error('give exactly one of --url and --dir');
+      let genesis: LedgerGenesis | undefined;
+      if (opts.genesis !== undefined) genesis = readLedgerGenesis(resolve(opts.genesis as string));
+      let source: ChainSource;
+      if (opts.url !== undefined) source = httpChainSource(opts.url as string);
+      else {
+        const dir = resolve(opts.dir as string);
+        if (genesis === undefined) {
+          const candidates = [join(dir, 'genesis.json'), join(dirname(dir), 'genesis.json')];
+          const found = candidates.find((p) => existsSync(p));
+          if (found === undefined)
+            throw new Error('no genesis.json beside the data directory: pass --genesis');
+          genesis = readLedgerGenesis(found);
+        }
+        source = await storeChainSource(dir, genesis);
+      }
+      const accel = createAccelerator({ backend: 'workers', workers: 2 });
+      try {
+        const report = await auditChain(source, {
+          accel,
+          ...(genesis === undefined ? {} : { genesis }),
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatAuditReport(report));
+        process.exitCode = report.verdict === 'PASS' ? 0 : 1;
+      } finally {
+        await source.close();
+        await accel.close();
+        await releaseGroth16();
+      }
+    });
+}
