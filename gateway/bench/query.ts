@@ -22,6 +22,7 @@ import {
   PoseidonMerkleTree,
   recordInclusionBatchInput,
   recordLeaf,
+  releaseSnarkjsCurve,
   shamirShare,
   shareBindingInput,
 } from '@privgate/circuits';
@@ -302,4 +303,6 @@ if (!flags.json) {
     );
   }
 }
+// snarkjs keeps the main thread's BN254 curve (and its worker threads) alive; release it before leaving.
+await releaseSnarkjsCurve();
 process.exit(0);

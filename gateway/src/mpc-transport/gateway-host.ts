@@ -42,6 +42,11 @@ export interface GatewayHostLimits {
   frameBurst: number;
   /** Default RPC timeout (default 30 s). */
   rpcTimeoutMs: number;
+  /**
+   * How often bindings are re-checked against the ledger (default 60 s; 0 never); connections of a peer
+   * whose organisation lost its gateway role or key are closed.
+   */
+  refreshMs: number;
 }
 
 export const DEFAULT_HOST_LIMITS: GatewayHostLimits = {
@@ -50,6 +55,7 @@ export const DEFAULT_HOST_LIMITS: GatewayHostLimits = {
   framesPerSecond: 5000,
   frameBurst: 20_000,
   rpcTimeoutMs: 30_000,
+  refreshMs: 60_000,
 };
 
 /** Options of {@link startGatewayHost}. */
@@ -99,6 +105,11 @@ export interface GatewayHost {
    *   `TRANSPORT_RPC_FAILED`; or the handler's own coded error, re-created.
    */
   request(to: string, method: string, body: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  /**
+   * Re-checks the peer bindings against the ledger now (it also runs every `refreshMs`) and closes the
+   * connections of organisations that are no longer gateways; returns their ids.
+   */
+  refresh(): Promise<string[]>;
   /** Dials a gateway now (optional: sends dial on demand). */
   connect(to: string): Promise<void>;
   /** Stops the node; peers see their connections close. */
@@ -231,6 +242,21 @@ export async function startGatewayHost(
     },
     { maxInboundStreams: 64 },
   );
+
+  const refresh = async (): Promise<string[]> => {
+    const before = new Map(directory.bindings().map((b) => [b.orgId, b.peerId]));
+    const dropped = await directory.refresh();
+    for (const org of dropped) {
+      const peerId = before.get(org);
+      if (peerId !== undefined) await node.hangUp(peerIdFromString(peerId)).catch(() => {});
+    }
+    return dropped;
+  };
+  let refresher: NodeJS.Timeout | undefined;
+  if (limits.refreshMs > 0) {
+    refresher = setInterval(() => void refresh().catch(() => {}), limits.refreshMs);
+    refresher.unref();
+  }
 
   const peerIdOf = (org: string): PeerId => {
     const binding = directory.bindingOf(org);
@@ -374,6 +400,7 @@ export async function startGatewayHost(
         reason: 'malformed answer',
       });
     },
+    refresh,
     async connect(to) {
       const peer = peerIdOf(to);
       await learn(directory.bindingOf(to)!);
@@ -389,6 +416,7 @@ export async function startGatewayHost(
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(refresher);
       outbound.clear();
       await node.stop();
     },

@@ -1,7 +1,7 @@
 import { CodedError } from '@privgate/accel';
-import { newPeerKey } from '@privgate/ledger';
+import { governancePayload, identityChangeBytes, newPeerKey, signApproval, TxKind } from '@privgate/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalLedger } from '../../src/ledger-client/index.ts';
+import { LedgerAccount, type LocalLedger } from '../../src/ledger-client/index.ts';
 import { queryProgram, runMpcSession, sessionParticipants, sessionTag } from '../../src/mpc/index.ts';
 import {
   decodeWire,
@@ -13,7 +13,15 @@ import {
   signPeerBinding,
   startGatewayHost,
 } from '../../src/mpc-transport/index.ts';
-import { AGENCIES, CHAIN_ID, GATEWAYS, openTestLedger, tempDir, testSigner } from '../query/consortium.ts';
+import {
+  AGENCIES,
+  CHAIN_ID,
+  GATEWAYS,
+  openTestLedger,
+  tempDir,
+  testSigner,
+  VALIDATOR,
+} from '../query/consortium.ts';
 
 interface Node {
   org: string;
@@ -278,5 +286,31 @@ describe('bounds', () => {
       await slow.host.stop();
       await introduce([...nodes.values()]);
     }
+  });
+});
+
+describe('revocation', () => {
+  it('drops a gateway the ledger no longer lists, and refuses it from then on', async () => {
+    // Governance: the validator turns gw-market into a mere agency.
+    const validator = new LedgerAccount(VALIDATOR, testSigner(VALIDATOR), ledger);
+    const change = identityChangeBytes(CHAIN_ID, 1, {
+      op: 'upsert',
+      orgId: GATEWAYS.market,
+      publicKey: testSigner(GATEWAYS.market).publicKey,
+      roles: ['agency'],
+    });
+    await validator.submit(
+      TxKind.identityChange,
+      governancePayload(change, [
+        { orgId: VALIDATOR, signature: signApproval(change, testSigner(VALIDATOR)) },
+      ]),
+    );
+    const tax = node(GATEWAYS.tax);
+    expect(tax.directory.orgOf(node(GATEWAYS.market).host.peerId)).toBe(GATEWAYS.market);
+    expect(await tax.host.refresh()).toEqual([GATEWAYS.market]);
+    expect(tax.directory.allows(node(GATEWAYS.market).host.peerId)).toBe(false);
+    await expect(node(GATEWAYS.market).host.request(GATEWAYS.tax, 'echo', {})).rejects.toMatchObject({
+      code: 'TRANSPORT_UNREACHABLE',
+    });
   });
 });
