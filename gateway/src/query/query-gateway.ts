@@ -453,19 +453,21 @@ export class QueryGateway {
       // contribution is here the MPC rounds wait on the network only, never on someone's proving.
       const isVerifier = plan.computeParties.includes(this.id) || plan.entry === this.id;
       if (isVerifier) {
-        await Promise.all(
-          request.metrics
-            .filter((m) => plan.holders[m.dataset] !== this.id)
-            .map((m) =>
-              state.contribution(plan.holders[m.dataset]!, m.dataset).wait(
-                this.#init.stageTimeoutMs,
-                () =>
-                  new QueryError('QUERY_TIMEOUT', `no contribution from ${plan.holders[m.dataset]}`, {
-                    waitingFor: [plan.holders[m.dataset]!],
-                    stage: 'contribution',
-                  }),
+        await state.guard(
+          Promise.all(
+            request.metrics
+              .filter((m) => plan.holders[m.dataset] !== this.id)
+              .map((m) =>
+                state.contribution(plan.holders[m.dataset]!, m.dataset).wait(
+                  this.#init.stageTimeoutMs,
+                  () =>
+                    new QueryError('QUERY_TIMEOUT', `no contribution from ${plan.holders[m.dataset]}`, {
+                      waitingFor: [plan.holders[m.dataset]!],
+                      stage: 'contribution',
+                    }),
+                ),
               ),
-            ),
+          ),
         );
       }
       if (state.aborted !== undefined) throw state.aborted;
@@ -532,13 +534,15 @@ export class QueryGateway {
         reason: 'not a holder',
       });
     }
-    const sent = await state.subjects.wait(
-      this.#init.stageTimeoutMs,
-      () =>
-        new QueryError('QUERY_TIMEOUT', 'no subjects from the resolver', {
-          waitingFor: [spec.plan.resolver],
-          stage: 'subjects',
-        }),
+    const sent = await state.guard(
+      state.subjects.wait(
+        this.#init.stageTimeoutMs,
+        () =>
+          new QueryError('QUERY_TIMEOUT', 'no subjects from the resolver', {
+            waitingFor: [spec.plan.resolver],
+            stage: 'subjects',
+          }),
+      ),
     );
     if (sent.from !== spec.plan.resolver) {
       throw new QueryError('QUERY_FAILED', 'subjects came from another gateway than the resolver', {

@@ -99,10 +99,24 @@ export class QueryState {
     for (const w of this.#failureWaiters) w(error);
   }
 
-  /** Ends the local session at once: every participant is reported gone to it. */
+  readonly #abortedSignal = new Deferred<QueryError>();
+
+  /** Ends the local session at once: every participant is reported gone to it, pending waits fail. */
   abort(reason: QueryError): void {
     this.aborted ??= reason;
+    this.#abortedSignal.resolve(this.aborted);
     for (const p of this.participants) this.transport?.declareDown(p);
+  }
+
+  /** `promise`, unless the query is aborted first. */
+  guard<T>(promise: Promise<T>): Promise<T> {
+    if (this.aborted !== undefined) return Promise.reject(this.aborted);
+    return Promise.race([
+      promise,
+      this.#abortedSignal.promise.then((reason) => {
+        throw reason;
+      }),
+    ]);
   }
 
   /** Rejects when a participant reports a failure. */

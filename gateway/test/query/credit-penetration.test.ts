@@ -183,6 +183,30 @@ describe('credit-penetration queries', () => {
     QUERY_TIMEOUT,
   );
 
+  it(
+    'concurrent queries at different entry gateways do not disturb each other',
+    async () => {
+      const metrics = [{ dataset: 'tax.arrears' }, { dataset: 'bank.loans' }];
+      const subjects = [usccOf(44), usccOf(45)];
+      const answers = await Promise.all(
+        subjects.map((subject, i) =>
+          net.ask(i === 0 ? net.gateways.bank : net.gateways.tax, net.agencies.credit, {
+            policyId: POLICY_AGGREGATE,
+            subject,
+            depth: 0,
+            metrics,
+            disclosure: { mode: 'aggregate' },
+            purpose: PURPOSE,
+          }),
+        ),
+      );
+      answers.forEach((a, i) =>
+        expect(a.output).toEqual({ kind: 'aggregate', value: clearAggregate([subjects[i]!], metrics) }),
+      );
+    },
+    QUERY_TIMEOUT,
+  );
+
   it('no MPC message of any gateway carries a figure in the clear', () => {
     // Every nonzero value of every enterprise queried so far, and every aggregate: none may appear.
     const secrets = new Set<bigint>();
@@ -254,6 +278,27 @@ describe('failures end with a typed error and a failed audit event', () => {
     );
     expect(await lastFailedReason()).toMatch(/^QUERY_SUBJECT_UNKNOWN/);
   });
+
+  it(
+    'a holder that cannot contribute; the others stop at once',
+    async () => {
+      net.gateways.customs.faults.contribution = () => {
+        throw new Error('records unavailable');
+      };
+      try {
+        const started = performance.now();
+        await expectFailure(
+          net.ask(net.gateways.bank, net.agencies.credit, { ...base, subject: usccOf(55) }),
+          'QUERY_CONTRIBUTION_FAILED',
+        );
+        expect(await lastFailedReason()).toMatch(/^QUERY_CONTRIBUTION_FAILED/);
+        expect(performance.now() - started).toBeLessThan(30_000);
+      } finally {
+        delete net.gateways.customs.faults.contribution;
+      }
+    },
+    QUERY_TIMEOUT,
+  );
 
   it(
     'a tampered proof',
