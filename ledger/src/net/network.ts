@@ -185,7 +185,12 @@ export async function startLedgerNetwork(
       await Promise.all(init.peers.map((p) => send(p.peerId, payload)));
     },
     publish: async (topic, payload) => {
-      await pubsub.publish(topic, payload);
+      try {
+        await pubsub.publish(topic, payload);
+      } catch (err) {
+        // Message ids are content hashes (StrictNoSign): re-publishing the same bytes is a no-op for us.
+        if (!(err instanceof Error && err.message.includes('Duplicate'))) throw err;
+      }
     },
     connectedPeers: () => node.getPeers().map((p) => p.toString()),
     stop: async () => {

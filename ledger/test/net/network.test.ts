@@ -49,10 +49,15 @@ describe('ledger network (libp2p 3, TCP + Noise + Yamux)', () => {
     ]);
 
     // gossip needs the mesh to form; publish until everyone has it
+    // Each attempt publishes new bytes (ids are content hashes) until the mesh has formed.
+    let attempt = 0;
     await until(() => {
-      void nets[2]!.publish('txs', enc.encode('tx-1'));
-      return gossip[0]!.includes('tx-1') && gossip[1]!.includes('tx-1');
+      void nets[2]!.publish('txs', enc.encode(`tx-1#${attempt++}`));
+      const seen = (g: string[]) => g.some((m) => m.startsWith('tx-1#'));
+      return seen(gossip[0]!) && seen(gossip[1]!);
     }, 40_000);
+    // Publishing the same bytes twice is not an error.
+    await nets[2]!.publish('txs', enc.encode('tx-1#0'));
 
     // An intruder not in genesis: the validators refuse it, and we refuse to send to it.
     const intruder = await startLedgerNetwork(
