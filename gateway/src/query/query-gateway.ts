@@ -40,6 +40,13 @@ import type { GatewayStore } from '../store/index.ts';
 import { asQueryError, classifyFailure } from './classify.ts';
 import { QueryError } from './errors.ts';
 import {
+  parseContribution,
+  parsePlan,
+  parseSessionSpec,
+  parseTranscript,
+  type SessionSpec,
+} from './messages.ts';
+import {
   attestationBytes,
   buildProgram,
   chooseComputeParties,
@@ -130,16 +137,6 @@ export interface QueryAnswer {
   output: MpcOutput;
   bundle: ProofBundle;
   timings: QueryTimings;
-}
-
-/** What every participant is told to run. */
-interface SessionSpec {
-  queryId: string;
-  request: PublicRequest;
-  plan: QueryPlan;
-  count: number;
-  digest: string;
-  attestation: string;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -256,21 +253,20 @@ export class QueryGateway {
 
       stage = 'finish';
       const contributions = await Promise.race([checks, failed]);
-      const transcripts = await Promise.race([
-        Promise.all(
-          [this.id, ...participants].sort().map((p) =>
-            state.transcript(p).wait(
-              this.#init.stageTimeoutMs,
-              () =>
-                new QueryError('QUERY_TIMEOUT', `no transcript from ${p}`, {
-                  waitingFor: [p],
-                  stage: 'transcripts',
-                }),
-            ),
+      const signed = Promise.all(
+        [this.id, ...participants].sort().map((p) =>
+          state.transcript(p).wait(
+            this.#init.stageTimeoutMs,
+            () =>
+              new QueryError('QUERY_TIMEOUT', `no transcript from ${p}`, {
+                waitingFor: [p],
+                stage: 'transcripts',
+              }),
           ),
         ),
-        failed,
-      ]);
+      );
+      signed.catch(() => {});
+      const transcripts = await Promise.race([signed, failed]);
       const t4 = performance.now();
 
       stage = 'anchor';
@@ -702,7 +698,15 @@ export class QueryGateway {
   // --- RPC handlers --------------------------------------------------------------------------------
 
   async #onResolve(from: string, body: unknown): Promise<unknown> {
-    const { queryId, request: raw, plan } = body as { queryId: string; request: unknown; plan: QueryPlan };
+    const {
+      queryId,
+      request: raw,
+      plan: rawPlan,
+    } = (body ?? {}) as { queryId: unknown; request: unknown; plan: unknown };
+    if (typeof queryId !== 'string' || !/^[0-9a-f]{64}$/.test(queryId)) {
+      throw new QueryError('QUERY_INVALID', 'malformed query id', { reason: 'queryId' });
+    }
+    const plan = parsePlan(rawPlan);
     const request: CreditPenetrationRequest = parseQueryRequest(raw);
     const pub = publicRequestOf(request);
     await this.#checkOpen(queryId, pub);
@@ -762,8 +766,8 @@ export class QueryGateway {
   }
 
   async #onSession(from: string, body: unknown): Promise<unknown> {
-    const spec = body as SessionSpec;
-    if (spec.plan?.entry !== from)
+    const spec = parseSessionSpec(body);
+    if (spec.plan.entry !== from)
       throw new QueryError('QUERY_INVALID', 'only the entry gateway starts a session', { reason: 'entry' });
     await this.#checkOpen(spec.queryId, spec.request);
     await this.#checkSpec(spec);
@@ -779,12 +783,8 @@ export class QueryGateway {
   }
 
   #onContribution(from: string, body: unknown): unknown {
-    const { contribution } = body as { contribution: DatasetContribution };
-    if (
-      contribution?.holder !== from ||
-      typeof contribution.queryId !== 'string' ||
-      typeof contribution.dataset !== 'string'
-    ) {
+    const contribution = parseContribution((body as { contribution?: unknown } | null)?.contribution);
+    if (contribution.holder !== from) {
       throw new QueryError('QUERY_INVALID', 'a contribution must come from its holder', { reason: 'holder' });
     }
     this.#states.get(contribution.queryId).contribution(from, contribution.dataset).resolve(contribution);
@@ -792,18 +792,25 @@ export class QueryGateway {
   }
 
   #onTranscript(from: string, body: unknown): unknown {
-    const { queryId, transcript } = body as { queryId: string; transcript: SignedTranscript };
-    if (transcript?.party !== from)
+    const { queryId } = (body ?? {}) as { queryId?: unknown };
+    const transcript = parseTranscript((body as { transcript?: unknown } | null)?.transcript);
+    if (typeof queryId !== 'string' || !/^[0-9a-f]{64}$/.test(queryId)) {
+      throw new QueryError('QUERY_INVALID', 'malformed query id', { reason: 'queryId' });
+    }
+    if (transcript.party !== from)
       throw new QueryError('QUERY_INVALID', 'a transcript must come from its party', { reason: 'party' });
     this.#states.get(queryId).transcript(from).resolve(transcript);
     return { ok: true };
   }
 
   #onFailed(from: string, body: unknown): unknown {
-    const { queryId, error } = body as {
-      queryId: string;
-      error: { code: string; message: string; context: unknown };
+    const { queryId, error } = (body ?? {}) as {
+      queryId: unknown;
+      error?: { code?: unknown; message?: unknown; context?: unknown };
     };
+    if (typeof queryId !== 'string' || !/^[0-9a-f]{64}$/.test(queryId)) {
+      throw new QueryError('QUERY_INVALID', 'malformed query id', { reason: 'queryId' });
+    }
     const known = asQueryError(
       new CodedError(
         String(error?.code),
@@ -819,7 +826,10 @@ export class QueryGateway {
   }
 
   #onAbort(from: string, body: unknown): unknown {
-    const { queryId } = body as { queryId: string };
+    const { queryId } = (body ?? {}) as { queryId?: unknown };
+    if (typeof queryId !== 'string' || !/^[0-9a-f]{64}$/.test(queryId)) {
+      throw new QueryError('QUERY_INVALID', 'malformed query id', { reason: 'queryId' });
+    }
     const state = this.#states.get(queryId);
     if (state.entry !== undefined && state.entry !== from) {
       throw new QueryError('QUERY_INVALID', 'only the entry gateway aborts a query', { reason: 'entry' });

@@ -110,6 +110,7 @@ export class QueryState {
 
   /** `promise`, unless the query is aborted first. */
   guard<T>(promise: Promise<T>): Promise<T> {
+    promise.catch(() => {}); // a wait that loses the race to an abort still settles later
     if (this.aborted !== undefined) return Promise.reject(this.aborted);
     return Promise.race([
       promise,

@@ -187,7 +187,8 @@ describe('credit-penetration queries', () => {
     'concurrent queries at different entry gateways do not disturb each other',
     async () => {
       const metrics = [{ dataset: 'tax.arrears' }, { dataset: 'bank.loans' }];
-      const subjects = [usccOf(44), usccOf(45)];
+      // Subjects already queried above: their inclusion proofs are reused, so this test costs little proving.
+      const subjects = [usccOf(42), usccOf(43)];
       const answers = await Promise.all(
         subjects.map((subject, i) =>
           net.ask(i === 0 ? net.gateways.bank : net.gateways.tax, net.agencies.credit, {
@@ -246,6 +247,31 @@ describe('failures end with a typed error and a failed audit event', () => {
     expect(trail.map((e) => e.kind)).toEqual(['opened', 'failed']);
     return (trail[1] as { reason: string }).reason;
   }
+
+  it('malformed or misattributed control messages are refused', async () => {
+    const tax = net.gateways.tax.host;
+    await expect(tax.request(GATEWAYS.bank, 'query.session', { bogus: 1 })).rejects.toMatchObject({
+      code: 'QUERY_INVALID',
+    });
+    await expect(
+      tax.request(GATEWAYS.bank, 'query.subjects', { queryId: 'ab'.repeat(32), subjects: [usccOf(1)] }),
+    ).rejects.toMatchObject({ code: 'QUERY_INVALID', context: { reason: 'not the resolver' } });
+    await expect(
+      tax.request(GATEWAYS.bank, 'query.contribution', {
+        contribution: {
+          queryId: 'ab'.repeat(32),
+          holder: GATEWAYS.customs,
+          dataset: 'customs.penalties',
+          version: 1,
+          root: 1n,
+          fieldId: 1n,
+          subjectIds: [],
+          inclusion: [],
+          binding: [],
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'QUERY_INVALID' });
+  });
 
   it('an unauthorised agency is refused by the ledger itself', async () => {
     const err = await net
