@@ -256,7 +256,8 @@ export function createHttpApi(
           'waitMs',
         );
         let json = await txJson(id);
-        if (json === undefined && waitMs !== undefined && waitMs > 0 && node.mempool.has(id)) {
+        // A client may wait for a transaction it sent to another validator: wait whether or not it is known here.
+        if (json === undefined && waitMs !== undefined && waitMs > 0) {
           json = await new Promise<Record<string, unknown> | undefined>((resolve) => {
             const timer = setTimeout(() => {
               off();
