@@ -1,7 +1,7 @@
 /**
  * Benchmarks of the assembled ledger (output format: /work/shared/BENCHMARKS.md).
  *
- *   npx tsx ledger/bench/network.ts [--quick] [--json] [--profile] [--window N] [--batch N]
+ *   npx tsx ledger/bench/network.ts [--quick] [--json] [--profile] [--window N] [--batch N] [--max-rate N]
  *
  * ledger.tps     4 validators as separate processes on 127.0.0.1 (`privgate ledger start`, SM2 verification on
  *                one worker thread each, fsync on every commit), 250-byte SM2-signed dataset anchors from 64
@@ -17,7 +17,12 @@
  *                through one node's admission (SM2 + snarkjs Groth16 against the registered key) and commit.
  *                Baseline: snarkjs `groth16.verify` alone on the same proofs.
  *
- * --profile writes a V8 CPU profile of validator-1 and prints its heaviest functions (self time).
+ * Where the time goes: the validators' CPU time (user + system, from /proc) during the measured window
+ * divided by the transactions committed in it (`validators_cpu_ms_per_tx`, all 4 processes), next to
+ * the same figure for the single-node baseline (`baseline_cpu_ms_per_tx`); `ceiling_tx_s_on_2_cores` is
+ * what 2 cores sustain at that cost. --profile adds V8 CPU profiles of validator-1's threads (busy time
+ * by category and heaviest functions; the profiles include start-up). --window bounds the transactions in
+ * flight (latency ≈ window / throughput); --max-rate sizes the pre-signed stream.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,9 +63,9 @@ const flag = (name: string, fallback: number): number => {
 const GATEWAYS = 64;
 const DURATION_S = flag('--duration', quick ? 10 : 30);
 const WARMUP_S = quick ? 3 : 5;
-const BATCH = flag('--batch', 500);
-const WINDOW = flag('--window', 4000);
-const MAX_RATE = flag('--max-rate', 4000); // tx/s the pre-signed stream is sized for
+const BATCH = flag('--batch', 250);
+const WINDOW = flag('--window', 2000);
+const MAX_RATE = flag('--max-rate', 1500); // tx/s the pre-signed stream is sized for
 const here = fileURLToPath(new URL('.', import.meta.url));
 const FIXTURES = join(here, '../test/app/fixtures');
 
@@ -160,28 +165,66 @@ function followBlocks(url: string, seen: Map<string, number>, blocks: { at: numb
   return { stop: () => abort.abort(), done };
 }
 
-/** Top functions by self time of a V8 CPU profile (share of the busy time: idle samples left out). */
-function topFunctions(file: string, n: number): { fn: string; pct: number }[] {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-    samples: number[];
-  };
-  const byId = new Map(prof.nodes.map((x) => [x.id, x]));
-  const self = new Map<string, number>();
-  for (const s of prof.samples) {
-    const node = byId.get(s)!;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.split('/').slice(-2).join('/');
-    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + 1);
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; undefined elsewhere). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
   }
-  const idle = [...self].filter(([k]) => k.startsWith('(idle)')).reduce((n, [, c]) => n + c, 0);
-  const total = prof.samples.length - idle;
-  self.delete([...self.keys()].find((k) => k.startsWith('(idle)')) ?? '');
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([fn, c]) => ({ fn, pct: Number(((100 * c) / total).toFixed(1)) }));
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a function's self time is counted. */
+function category(url: string, fn: string): string {
+  if (fn === '(garbage collector)') return 'gc';
+  if (fn === '(program)' || url === '') return 'v8/runtime';
+  if (url.includes('/accel/src/')) return 'accel (SM2/SM3)';
+  if (url.includes('@noble/')) return 'noble bigint (SM2 math)';
+  if (/ledger\/src\/(state|block|contracts|mempool|tx)\//.test(url))
+    return 'ledger app layer (execute, state)';
+  if (/ledger\/src\/(node|consensus|codec|net)\//.test(url)) return 'node driver, consensus, codecs';
+  if (/@libp2p|@chainsafe|libp2p|multiformats|uint8array|it-/.test(url)) return 'libp2p (noise, yamux)';
+  if (url.includes('classic-level') || url.includes('abstract-level')) return 'LevelDB bindings';
+  if (url.includes('cborg')) return 'cborg (CBOR)';
+  if (url.startsWith('node:') || url.includes('internal/')) return 'node core (http, streams, fs)';
+  if (url.includes('tsx') || url.includes('esbuild')) return 'tsx loader';
+  return 'other';
+}
+
+/** Busy time of one thread's V8 profile by category, and its heaviest functions (idle left out). */
+function profileSummary(file: string): { busyMs: number; byCategory: Record<string, number>; top: string[] } {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(prof.nodes.map((x) => [x.id, x]));
+  const cat = new Map<string, number>();
+  const fns = new Map<string, number>();
+  let busy = 0;
+  prof.samples.forEach((s, i) => {
+    const { functionName, url, lineNumber } = byId.get(s)!.callFrame;
+    if (functionName === '(idle)') return;
+    const dt = (prof.timeDeltas[i] ?? 0) / 1000;
+    busy += dt;
+    const c = category(url, functionName);
+    cat.set(c, (cat.get(c) ?? 0) + dt);
+    const key = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+    fns.set(key, (fns.get(key) ?? 0) + dt);
+  });
+  const pct = (x: number) => Number(((100 * x) / Math.max(busy, 1)).toFixed(1));
+  return {
+    busyMs: Math.round(busy),
+    byCategory: Object.fromEntries([...cat].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, pct(v)])),
+    top: [...fns]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, v]) => `${pct(v)}% ${k}`),
+  };
 }
 
 // --- ledger.tps over 4 processes ----------------------------------------------------------------
@@ -245,6 +288,22 @@ async function benchNetwork(accel: Accelerator): Promise<{
   const tStart = t0 + WARMUP_S * 1000;
   const tEnd = tStart + DURATION_S * 1000;
   progress(`load: batches of ${BATCH}, ≤ ${WINDOW} in flight, ${WARMUP_S} s warm-up + ${DURATION_S} s`);
+  let cpuAtStart: (number | undefined)[] = [];
+  let clientCpuAtStart = 0;
+  const cpuTimer = setTimeout(() => {
+    cpuAtStart = net.ids.map((id) => cpuMs(net.pid(id)));
+    clientCpuAtStart = process.cpuUsage().user + process.cpuUsage().system;
+  }, tStart - performance.now());
+  const cpuEnd = new Promise<{ nodes: (number | undefined)[]; client: number }>((resolve) =>
+    setTimeout(
+      () =>
+        resolve({
+          nodes: net.ids.map((id) => cpuMs(net.pid(id))),
+          client: process.cpuUsage().user + process.cpuUsage().system,
+        }),
+      tEnd - performance.now(),
+    ),
+  );
   const submitter = async (node: number) => {
     while (performance.now() < tEnd && next < txs.length) {
       if (next - committedAt.size - rejected >= WINDOW) {
@@ -265,6 +324,8 @@ async function benchNetwork(accel: Accelerator): Promise<{
   };
   await Promise.all(net.ids.map((_, i) => submitter(i)));
   const sent = next;
+  clearTimeout(cpuTimer);
+  const cpuAtEnd = performance.now() >= tEnd - 1 ? await cpuEnd : undefined;
   const ranOut = performance.now() < tEnd;
   const measuredEnd = Math.min(performance.now(), tEnd);
   // Let the tail commit (bounded), then stop.
@@ -282,14 +343,30 @@ async function benchNetwork(accel: Accelerator): Promise<{
     if (s >= tStart && s < measuredEnd && c !== undefined) latencies.push(c - s);
   }
   const statuses = await Promise.all(net.ids.map((id) => net.status(id)));
-  let top: { fn: string; pct: number }[] | undefined;
+  let threads: ReturnType<typeof profileSummary>[] | undefined;
   if (profile) {
-    await net.signal(net.ids[0]!, 'SIGTERM'); // writes the profile on a clean exit
-    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file !== undefined) top = topFunctions(join(profDir, file), 15);
+    await net.signal(net.ids[0]!, 'SIGTERM'); // writes the profiles (main thread and workers) on a clean exit
+    threads = readdirSync(profDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => profileSummary(join(profDir, f)))
+      .sort((a, b) => b.busyMs - a.busyMs)
+      .filter((t) => t.busyMs > 50);
   }
-  rmSync(profDir, { recursive: true, force: true });
+  if (!keep) rmSync(profDir, { recursive: true, force: true });
+  else process.stderr.write(`profiles kept in ${profDir}\n`);
   const value = committed / seconds;
+  // CPU the validators used in the window, per committed transaction: what the 2 cores can sustain.
+  let cpu: Record<string, number> = {};
+  if (cpuAtEnd !== undefined && cpuAtStart.every((x) => x !== undefined) && committed > 0) {
+    const used = cpuAtEnd.nodes.reduce<number>((n, x, i) => n + (x! - cpuAtStart[i]!), 0);
+    const client = (cpuAtEnd.client - clientCpuAtStart) / 1000;
+    cpu = {
+      validators_cpu_ms_per_tx: round3(used / committed),
+      client_cpu_ms_per_tx: round3(client / committed),
+      cores_busy: round3((used + client) / (seconds * 1000)),
+      ceiling_tx_s_on_2_cores: Math.round((2000 * committed) / (used + client)),
+    };
+  }
   return {
     net,
     dir: net.dir,
@@ -319,7 +396,8 @@ async function benchNetwork(accel: Accelerator): Promise<{
           Math.max(1, statuses[0]?.counters?.txsCommitted ?? 1),
       ),
       heights: statuses.map((s) => s?.height ?? null),
-      ...(top === undefined ? {} : { profile_validator1_self: top }),
+      ...cpu,
+      ...(threads === undefined ? {} : { profile_validator1_threads: threads }),
     },
   };
 }
@@ -331,7 +409,7 @@ async function benchAppLayer(
   genesis: LedgerGenesis,
   txs: readonly Uint8Array[],
   blockTxs: number,
-): Promise<number> {
+): Promise<{ rate: number; cpuMsPerTx: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'privgate-bench-app-'));
   const store = await StateStore.open(dir, { sync: true });
   try {
@@ -346,6 +424,7 @@ async function benchAppLayer(
     );
     await chain.initGenesis(genesisDocumentOf(genesis));
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let admitting: Promise<unknown> = mempool.add(txs.slice(0, blockTxs));
     let committed = 0;
     for (let at = 0; at < txs.length; at += blockTxs) {
@@ -360,7 +439,11 @@ async function benchAppLayer(
       committed += proposed.block.txs.length;
     }
     await admitting;
-    return committed / ((performance.now() - t0) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      rate: committed / ((performance.now() - t0) / 1000),
+      cpuMsPerTx: (cpu.user + cpu.system) / 1000 / committed,
+    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -401,7 +484,7 @@ async function benchProofs(
       };
     }),
   );
-  const rate = await benchAppLayer(accel, genesis, txs, 24);
+  const { rate } = await benchAppLayer(accel, genesis, txs, 24);
   // Baseline: snarkjs alone.
   const snarkjs = (await import(String('snarkjs'))) as {
     groth16: { verify(v: unknown, s: string[], p: Groth16Proof, l?: unknown): Promise<boolean> };
@@ -441,8 +524,9 @@ try {
   const tps = {
     ...result.line,
     baseline: 'app-layer-1-node',
-    baseline_value: round3(base),
-    ratio: Number(((result.line.value as number) / base).toFixed(2)),
+    baseline_value: round3(base.rate),
+    ratio: Number(((result.line.value as number) / base.rate).toFixed(2)),
+    baseline_cpu_ms_per_tx: round3(base.cpuMsPerTx),
   };
   progress('ledger.proofs');
   const proofsLine = await benchProofs(accel, result.genesis, result.dir);

@@ -126,6 +126,11 @@ export class ProcessNetwork {
     );
   }
 
+  /** The process id of a running validator. */
+  pid(id: string): number | undefined {
+    return this.running(id) ? this.children.get(id)?.pid : undefined;
+  }
+
   /** Whether the validator's process is running. */
   running(id: string): boolean {
     const c = this.children.get(id);
