@@ -28,7 +28,8 @@ import { decodeTx } from '../tx/codec.ts';
 import { ID_PATTERN } from '../tx/readers.ts';
 import { LedgerNodeError } from './errors.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, statusOf } from './http-problem.ts';
-import type { CommittedBlock, LedgerNode } from './ledger-node.ts';
+import type { CommittedBlock } from './interface.ts';
+import type { LedgerNode } from './ledger-node.ts';
 import { type NodeLogger, silentLogger } from './logger.ts';
 import {
   auditTrailJson,

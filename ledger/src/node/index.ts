@@ -32,15 +32,9 @@ export {
   statusOf,
 } from './http-problem.ts';
 export { type NodeHttpServer, startHttpServer } from './http-server.ts';
+export type { CommittedBlock, LedgerNodeComponents, LedgerNodeInit, NodeStatus } from './interface.ts';
 export { generateNodeKeys, type NodeKeys, readKeyFile, writeKeyFile } from './key-file.ts';
-export {
-  type CommittedBlock,
-  createLedgerNode,
-  LedgerNode,
-  type LedgerNodeComponents,
-  type LedgerNodeInit,
-  type NodeStatus,
-} from './ledger-node.ts';
+export { createLedgerNode, LedgerNode } from './ledger-node.ts';
 export {
   createLocalNetwork,
   type LocalNetwork,

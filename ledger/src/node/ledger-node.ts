@@ -29,20 +29,15 @@
  * and gossiped to the other validators' mempools.
  */
 import type { Accelerator } from '@privgate/accel';
-import { sm3 } from '@privgate/accel';
-import type { ExecutedBlock, ProposedBlock } from '../block/chain.ts';
+import type { ExecutedBlock } from '../block/chain.ts';
 import { LedgerChain } from '../block/chain.ts';
-import { type Block, decodeBlock } from '../block/codec.ts';
+import { decodeBlock } from '../block/codec.ts';
 import type { TxFailure } from '../block/execute.ts';
-import {
-  decodeCertificate,
-  decodeMessage,
-  encodeCertificate,
-  encodeMessage,
-} from '../codec/consensus-codec.ts';
+import { encodeCertificate, encodeMessage } from '../codec/consensus-codec.ts';
 import { ConsensusErrorCode } from '../consensus/errors.ts';
 import type {
   BlockHash,
+  CommitCertificate,
   ConsensusCrypto,
   ConsensusInput,
   ConsensusOutput,
@@ -53,102 +48,24 @@ import { proposerOf } from '../consensus/proposer.ts';
 import { Tendermint } from '../consensus/tendermint.ts';
 import type { ValidatorSet } from '../consensus/validator-set.ts';
 import { encodeGenesis } from '../contracts/genesis.ts';
-import type { ProofVerifier } from '../contracts/interface.ts';
-import { type Admission, Mempool, type MempoolInit } from '../mempool/mempool.ts';
+import { type Admission, Mempool } from '../mempool/mempool.ts';
 import type { StateStore } from '../state/store.ts';
-import { byteKey, bytesEqual, toHex } from '../tx/bytes.ts';
-import { LedgerError } from '../tx/errors.ts';
+import { bytesEqual, toHex } from '../tx/bytes.ts';
 import { BlockCache } from './block-cache.ts';
-import { checkSyncEntry, readSyncEntries, type SyncEntry } from './block-sync.ts';
+import { checkSyncEntry, type SyncEntry } from './block-sync.ts';
+import { BlockWork } from './block-work.ts';
 import { createSm2ConsensusCrypto } from './consensus-crypto.ts';
 import { LedgerNodeError } from './errors.ts';
 import { genesisDocumentOf, type LedgerGenesis, validatorSetOf } from './genesis.ts';
 import { Groth16ProofVerifier } from './groth16-verifier.ts';
+import { HeightMessages, messageKey, type ReceivedMessage } from './height-messages.ts';
+import type { CommittedBlock, LedgerNodeComponents, LedgerNodeInit, NodeStatus } from './interface.ts';
 import { type NodeLogger, silentLogger } from './logger.ts';
-import { DEFAULT_PEER_BUDGET, type PeerBudget, PeerLimiter } from './peer-limits.ts';
+import { PeerExchange } from './peer-exchange.ts';
 import { SerialLane } from './serial-lane.ts';
 import type { NodeTransport } from './transport.ts';
-import { TxIntake, type TxIntakeInit } from './tx-intake.ts';
+import { TxIntake } from './tx-intake.ts';
 import type { RestoredWal, WalStore } from './wal-store.ts';
-import { decodeWire, encodeWire, MAX_GOSSIP_TXS, MAX_SYNC_BLOCKS, type WireMessage } from './wire.ts';
-
-/** Options of a node. */
-export interface LedgerNodeInit {
-  readonly genesis: LedgerGenesis;
-  /** This node's validator id (from genesis). */
-  readonly validatorId: string;
-  /** Its SM2 private key (signs consensus messages). */
-  readonly privateKey: Uint8Array;
-  readonly mempool?: Pick<MempoolInit, 'maxTxs' | 'maxBytes' | 'maxNonceAhead'>;
-  readonly intake?: TxIntakeInit;
-  readonly peerBudget?: PeerBudget;
-  /** Status gossip period (default 1,000 ms). */
-  readonly statusIntervalMs?: number;
-  /** Most peer messages queued for the consensus lane (default 20,000). */
-  readonly maxQueuedMessages?: number;
-  /** Clock (default `Date.now`). */
-  readonly now?: () => number;
-}
-
-/** Collaborators of a node. */
-export interface LedgerNodeComponents {
-  readonly store: StateStore;
-  readonly wal: WalStore;
-  readonly network: NodeTransport;
-  readonly accel: Pick<Accelerator, 'sm2VerifyBatch'>;
-  /** Groth16 verifier (default: snarkjs over the keys registered in the store). */
-  readonly proofVerifier?: ProofVerifier;
-  readonly logger?: NodeLogger;
-}
-
-/** A block this node committed. */
-export interface CommittedBlock {
-  readonly block: Block;
-  readonly txIds: readonly Uint8Array[];
-  /** The round it was decided in. */
-  readonly round: number;
-  /** `consensus`: decided here; `sync`: fetched with its certificate from a peer. */
-  readonly source: 'consensus' | 'sync';
-}
-
-/** What `status()` reports. */
-export interface NodeStatus {
-  readonly nodeId: string;
-  readonly chainId: string;
-  readonly peerId: string;
-  readonly height: number;
-  readonly lastBlockHash: string;
-  readonly stateRoot: string;
-  readonly lastBlockTime: number;
-  readonly consensus: { readonly height: number; readonly round: number; readonly step: string };
-  readonly syncing: boolean;
-  readonly mempool: { readonly size: number; readonly bytes: number; readonly admitting: number };
-  readonly peers: readonly {
-    readonly id: string;
-    readonly peerId: string;
-    readonly connected: boolean;
-    readonly committed: number | null;
-  }[];
-  readonly evidence: number;
-  readonly counters: Readonly<Record<string, number>>;
-}
-
-interface Received {
-  readonly from: string;
-  readonly key: string;
-  readonly message: Uint8Array;
-  readonly block: Uint8Array | null;
-  readonly decoded: SignedMessage;
-  readonly height: number;
-}
-
-interface PeerState {
-  committed: number;
-  height: number;
-  round: number;
-  held: number;
-  lastResend: number;
-}
 
 /** Rejections that may turn into acceptance later: such messages are not remembered as seen. */
 const TRANSIENT = new Set<string>([
@@ -157,15 +74,6 @@ const TRANSIENT = new Set<string>([
   ConsensusErrorCode.NOT_STARTED,
   ConsensusErrorCode.EQUIVOCATION,
 ]);
-const MAX_FUTURE_MESSAGES = 4096;
-const MAX_FUTURE_BLOCK_BYTES = 64 << 20;
-const MAX_PEER_INFLIGHT_BYTES = 64 << 20;
-/** Room kept in a block for its header and the CBOR framing of each transaction. */
-const blockOverhead = (txs: number): number => 2048 + 5 * txs;
-
-const messageHeight = (m: SignedMessage): number =>
-  m.kind === 'proposal' ? m.proposal.height : m.vote.height;
-const digestKey = (bytes: Uint8Array): string => byteKey(sm3(bytes));
 
 /**
  * Creates and starts a validator: commits genesis into an empty store (or checks the store holds this
@@ -201,40 +109,21 @@ export class LedgerNode {
   private readonly now: () => number;
   private readonly lane: SerialLane;
   private readonly intake: TxIntake;
-  private readonly limiter: PeerLimiter;
-  private readonly peerOf = new Map<string, string>();
-  private readonly validatorOfPeer = new Map<string, string>();
-  private readonly peerStates = new Map<string, PeerState>();
-  private readonly inflight = new Map<string, number>();
+  private readonly peers: PeerExchange;
+  private readonly messages = new HeightMessages();
   private readonly listeners = new Set<(c: CommittedBlock) => void>();
   private readonly fatalListeners = new Set<(err: unknown) => void>();
-  private readonly statusIntervalMs: number;
   private core: Tendermint | undefined;
   /** Bumped whenever the core is replaced or dropped: jobs and timers of an older core are ignored. */
   private epoch = 0;
   /** The height being decided (or about to start). */
   private height = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private statusTimer: NodeJS.Timeout | undefined;
-  // State of the current height.
-  private seen = new Set<string>();
-  private held = new Map<string, Uint8Array>();
+  // State of the current height (its gossip state is in `messages`).
   private readonly blocks = new BlockCache(16);
-  private executed = new Map<string, ExecutedBlock>();
-  private validating = new Set<string>();
-  private proposalSource = new Map<string, string>();
-  private proposed: { height: number; block: ProposedBlock } | undefined;
-  private fallback: { height: number; block: ProposedBlock } | undefined;
-  private future: Received[] = [];
-  private futureBlockBytes = 0;
+  private readonly work: BlockWork;
   private restored: RestoredWal | undefined;
-  private sync: { peer: string; timer: NodeJS.Timeout } | undefined;
-  private readonly certificateSent = new Map<string, number>();
   private txWaiters: (() => void)[] = [];
-  /** Blocks being built or validated now (admission waits for none). */
-  private critical = 0;
-  private idleWaiters: (() => void)[] = [];
-  private behindSince: number | undefined;
   private readonly evidence: Evidence[] = [];
   private stopped = false;
   private readonly counters: Record<string, number> = {
@@ -242,9 +131,6 @@ export class LedgerNode {
     blocksSynced: 0,
     txsCommitted: 0,
     roundsAboveZero: 0,
-    messagesDropped: 0,
-    wireMalformed: 0,
-    validationsFailed: 0,
     signaturesVerified: 0,
   };
 
@@ -283,17 +169,49 @@ export class LedgerNode {
       { chainId: this.chainId },
       { store: this.store, accel, proofVerifier, preverified: this.mempool },
     );
-    for (const v of genesis.validators) {
-      if (v.id === this.id) continue;
-      this.peerOf.set(v.id, v.peerId);
-      this.validatorOfPeer.set(v.peerId, v.id);
-    }
-    this.statusIntervalMs = init.statusIntervalMs ?? 1000;
-    this.limiter = new PeerLimiter(init.peerBudget ?? DEFAULT_PEER_BUDGET, this.now);
+    this.peers = new PeerExchange(
+      {
+        self: this.id,
+        validators: genesis.validators,
+        statusIntervalMs: init.statusIntervalMs ?? 1000,
+        now: this.now,
+        log: this.log,
+        ...(init.peerBudget === undefined ? {} : { peerBudget: init.peerBudget }),
+      },
+      this.net,
+      { messages: this.messages, blocks: this.blocks, store: this.store },
+      {
+        position: () => ({
+          height: this.height,
+          committed: this.store.height,
+          round: this.core?.state.round ?? 0,
+          running: this.core !== undefined,
+        }),
+        onConsensus: (m) => {
+          if (!this.lane.push(() => this.deliver(m), true)) this.counters.messagesDropped!++;
+        },
+        onCertificate: (_from, certificate) =>
+          this.lane.push(() => this.certificateArrived(certificate), true),
+        onTxs: (txs) => this.intake.fromPeer(txs),
+        applySync: (from, entries) => this.applySync(from, entries),
+      },
+    );
     this.lane = new SerialLane(init.maxQueuedMessages ?? 20_000, (err) => this.fail(err));
-    this.intake = new TxIntake({ gate: () => this.consensusIdle(), ...init.intake }, this.mempool, {
+    this.work = new BlockWork({
+      id: this.id,
+      genesis,
+      chain: this.chain,
+      store: this.store,
+      mempool: this.mempool,
+      wal: this.wal,
+      blocks: this.blocks,
+      now: this.now,
+      log: this.log,
+      requestBlock: (hash, attempt) => this.peers.requestBlock(hash, attempt),
+    });
+    this.intake = new TxIntake({ gate: () => this.work.idle(), ...init.intake }, this.mempool, {
       onAdmitted: (local, count) => {
-        if (local.length > 0) this.gossipTxs(local);
+        if (local.length > 0) this.peers.gossipTxs(local);
         if (count > 0) this.wakeTxWaiters();
       },
       onError: (err) => this.log.error('admission failed', { err }),
@@ -320,7 +238,7 @@ export class LedgerNode {
       const block = decodeBlock(bytes);
       this.blocks.put(block.hash, block.header.height, bytes);
     }
-    this.net.onMessage((from, payload) => this.receive(from, payload));
+    this.peers.start();
     const height = Math.max(this.restored.wal?.height ?? 0, this.store.height + 1);
     this.log.info('node starting', {
       height,
@@ -329,8 +247,6 @@ export class LedgerNode {
       validators: this.validators.n,
     });
     this.lane.push(() => this.startHeight(height));
-    this.statusTimer = setInterval(() => this.broadcastStatus(), this.statusIntervalMs);
-    this.statusTimer.unref();
   }
 
   // --- public API ---------------------------------------------------------------------------------
@@ -379,7 +295,6 @@ export class LedgerNode {
   status(): NodeStatus {
     const head = this.store.head;
     const state = this.core?.state;
-    const connected = new Set(this.net.connectedPeers());
     return {
       nodeId: this.id,
       chainId: this.chainId,
@@ -389,16 +304,18 @@ export class LedgerNode {
       stateRoot: head === undefined ? '' : toHex(head.stateRoot),
       lastBlockTime: head?.timestamp ?? 0,
       consensus: { height: this.height, round: state?.round ?? 0, step: state?.step ?? 'starting' },
-      syncing: this.sync !== undefined,
+      syncing: this.peers.syncing,
       mempool: { size: this.mempool.size, bytes: this.mempool.bytes, admitting: this.intake.size },
-      peers: [...this.peerOf].map(([id, peerId]) => ({
-        id,
-        peerId,
-        connected: connected.has(peerId),
-        committed: this.peerStates.get(peerId)?.committed ?? null,
-      })),
+      peers: this.peers.peers(),
       evidence: this.evidence.length,
-      counters: { ...this.counters, txsOverflow: this.intake.overflow, laneQueued: this.lane.size },
+      counters: {
+        ...this.counters,
+        ...this.peers.counters,
+        invalidBlocks: this.work.invalidBlocks,
+        futureDropped: this.messages.dropped,
+        txsOverflow: this.intake.overflow,
+        laneQueued: this.lane.size,
+      },
     };
   }
 
@@ -407,11 +324,10 @@ export class LedgerNode {
     if (this.stopped) return;
     this.stopped = true;
     this.intake.stop();
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    if (this.sync) clearTimeout(this.sync.timer);
+    this.peers.stop();
     this.clearTimers();
     this.wakeTxWaiters();
-    for (const w of this.idleWaiters.splice(0)) w();
+    this.work.release();
     await this.lane.close();
     this.core = undefined;
     this.epoch++;
@@ -425,21 +341,12 @@ export class LedgerNode {
     if (this.stopped) return;
     this.dropCore();
     this.height = height;
-    this.behindSince = undefined;
-    this.seen = new Set();
-    this.held = new Map();
-    this.executed = new Map();
-    this.validating = new Set();
-    this.proposalSource = new Map();
+    this.messages.reset(height);
     this.blocks.pruneBelow(height);
-    if (this.proposed !== undefined && this.proposed.height !== height) this.proposed = undefined;
     void this.wal.pruneBlocks(height).catch((err) => this.log.warn('WAL prune failed', { err }));
     const wal = this.restored?.wal?.height === height ? this.restored.wal : undefined;
     this.restored = undefined;
-    // The last-resort value of getValue: an empty block on the current head (cheap to execute).
-    const empty = await this.chain.propose({ proposer: this.id, timestamp: this.blockTime(), txs: [] });
-    this.fallback = { height, block: empty };
-    this.executed.set(toHex(empty.block.hash), empty);
+    await this.work.startHeight(height);
     const leads = proposerOf(this.validators, height, wal?.round ?? 0) === this.id;
     if (
       leads &&
@@ -464,7 +371,7 @@ export class LedgerNode {
     const round = wal?.round ?? 0;
     const signed = wal?.ownProposals.some((p) => p.round === round) ?? false;
     if (proposerOf(this.validators, height, round) === this.id && !signed && wal?.validValue == null) {
-      await this.prepareProposal(height);
+      await this.work.prepareProposal(height);
     }
     const core = new Tendermint(
       {
@@ -473,21 +380,17 @@ export class LedgerNode {
         timeouts: this.genesis.consensus.timeouts,
         maxRoundsAhead: this.genesis.consensus.maxRoundsAhead,
       },
-      { crypto: this.crypto, app: { getValue: (h) => this.valueFor(h) } },
+      { crypto: this.crypto, app: { getValue: (h) => this.work.valueFor(h, this.height) } },
       wal,
     );
     this.core = core;
     const epoch = this.epoch;
     await this.execute(core.step({ type: 'start', height }).outputs, epoch);
-    const buffered = this.future;
-    this.future = [];
-    this.futureBlockBytes = 0;
-    for (const m of buffered) {
+    for (const m of this.messages.takeBuffered(height)) {
       if (epoch !== this.epoch) break;
-      if (m.height === height) await this.deliver(m);
-      else if (m.height > height) this.buffer(m);
+      await this.deliver(m);
     }
-    this.broadcastStatus();
+    this.peers.broadcastStatus();
   }
 
   private dropCore(): void {
@@ -501,52 +404,10 @@ export class LedgerNode {
     this.timers.clear();
   }
 
-  private blockTime(): number {
-    return Math.max(this.now(), (this.store.head?.timestamp ?? 0) + 1);
-  }
-
-  /** Builds this node's proposal for `height` from the mempool (once per height). */
-  private async prepareProposal(height: number): Promise<void> {
-    if (this.proposed?.height === height) return;
-    const { maxTxs, maxBytes } = this.genesis.block;
-    const t0 = this.now();
-    const proposed = await this.criticalSection(async () => {
-      const txs = await this.mempool.reapParsed(maxBytes - blockOverhead(maxTxs), maxTxs);
-      return this.chain.propose({ proposer: this.id, timestamp: this.blockTime(), txs });
-    });
-    const { block } = proposed;
-    this.proposed = { height, block: proposed };
-    this.executed.set(toHex(block.hash), proposed);
-    this.blocks.put(block.hash, height, block.bytes);
-    // Durable with the WAL fsync that precedes the proposal's broadcast.
-    await this.wal.saveBlock(height, block.hash, block.bytes);
-    this.log.debug('proposal built', {
-      height,
-      txs: block.txs.length,
-      excluded: proposed.excluded.length,
-      ms: this.now() - t0,
-    });
-  }
-
-  /** The core's getValue: this node's prepared block, else the empty fallback. */
-  private valueFor(height: number): BlockHash {
-    // The core enters the next height in the step that decides; that tail is dropped with the core.
-    if (height !== this.height) return new Uint8Array(32);
-    if (this.proposed?.height === height) return this.proposed.block.block.hash;
-    if (this.fallback?.height === height) {
-      const { block } = this.fallback.block;
-      this.blocks.put(block.hash, height, block.bytes);
-      void this.wal.saveBlock(height, block.hash, block.bytes).catch(() => {});
-      return block.hash;
-    }
-    throw new LedgerNodeError('INTERNAL', `no block prepared for height ${height}`);
-  }
-
   /** Whether stepping `input` may start a round this node leads without a value yet. */
   private mayLead(input: ConsensusInput): boolean {
     const state = this.core?.state;
-    if (state === undefined || state.validValue !== null || this.proposed?.height === this.height)
-      return false;
+    if (state === undefined || state.validValue !== null || this.work.hasProposal(this.height)) return false;
     let target: number | undefined;
     if (input.type === 'timeout' && input.kind === 'precommit') target = input.round + 1;
     else if (input.type === 'proposal' && input.proposal.round > state.round) target = input.proposal.round;
@@ -559,11 +420,11 @@ export class LedgerNode {
   // --- the core -----------------------------------------------------------------------------------
 
   /** Steps the core with one input and carries out its outputs (in the lane). */
-  private async feed(input: ConsensusInput, received?: Received): Promise<void> {
+  private async feed(input: ConsensusInput, received?: ReceivedMessage): Promise<void> {
     if (this.core === undefined) return;
     const epoch = this.epoch;
     if (this.mayLead(input)) {
-      await this.prepareProposal(this.height);
+      await this.work.prepareProposal(this.height);
       if (epoch !== this.epoch || this.core === undefined) return;
     }
     const { outputs, rejected } = this.core.step(input);
@@ -590,7 +451,7 @@ export class LedgerNode {
             this.lane.push(async () => {
               if (epoch !== this.epoch) return;
               this.log.debug('timeout', { kind, height, round });
-              if (kind === 'precommit') this.resendHeld(); // a round that failed may have lost messages
+              if (kind === 'precommit') this.peers.resendHeld(); // a failed round may have lost messages
               await this.feed({ type: 'timeout', kind, height, round });
             });
           }, o.durationMs);
@@ -624,11 +485,10 @@ export class LedgerNode {
   ): Promise<void> {
     this.dropCore();
     if (this.store.height < height) {
-      const executed = this.executed.get(toHex(hash));
+      const executed = this.work.executedBlock(hash);
       if (executed === undefined)
         throw new LedgerNodeError('INTERNAL', `decided ${toHex(hash)} without its block`);
-      const own = this.proposed?.height === height ? this.proposed.block : this.fallback?.block;
-      const excluded = own !== undefined && bytesEqual(own.block.hash, hash) ? own.excluded : undefined;
+      const excluded = this.work.excludedBy(height, hash);
       if (round > 0) this.counters.roundsAboveZero!++;
       await this.commitBlock(executed, certificate, round, 'consensus', excluded);
     }
@@ -672,159 +532,26 @@ export class LedgerNode {
 
   /** Fetches and validates a block for the core, then answers `block-validity` (outside the lane). */
   private validateLater(height: number, hash: BlockHash, epoch: number): void {
-    const key = toHex(hash);
-    if (this.validating.has(key)) return;
-    this.validating.add(key);
-    void this.checkBlock(height, hash, epoch).then(
-      (valid) => {
-        if (valid === undefined) return;
-        this.lane.push(async () => {
-          if (epoch === this.epoch) await this.feed({ type: 'block-validity', blockHash: hash, valid });
-        });
-      },
-      (err) => this.fail(err),
-    );
+    this.work
+      .validate(height, hash, () => epoch === this.epoch && !this.stopped)
+      ?.then(
+        (valid) => {
+          if (valid === undefined) return;
+          this.lane.push(async () => {
+            if (epoch === this.epoch) await this.feed({ type: 'block-validity', blockHash: hash, valid });
+          });
+        },
+        (err) => this.fail(err),
+      );
   }
 
-  private async checkBlock(height: number, hash: BlockHash, epoch: number): Promise<boolean | undefined> {
-    const key = toHex(hash);
-    for (let attempt = 0; ; attempt++) {
-      if (epoch !== this.epoch || this.stopped) return undefined;
-      if (this.executed.has(key)) return true;
-      const bytes = this.blocks.get(hash) ?? (await this.fetchBlock(hash, attempt));
-      if (epoch !== this.epoch || this.stopped) return undefined;
-      if (bytes === undefined) continue;
-      let block: Block;
-      try {
-        block = decodeBlock(bytes);
-        if (!bytesEqual(block.hash, hash)) throw new Error('hash differs');
-      } catch {
-        this.blocks.delete(hash); // not this block: whoever sent it gets asked again, then others
-        continue;
-      }
-      const drift = block.header.timestamp - this.now();
-      if (drift > this.genesis.block.maxClockDriftMs) {
-        this.log.warn('block from the future', { height, hash, driftMs: drift });
-        return false;
-      }
-      try {
-        const t0 = this.now();
-        const executed = await this.criticalSection(() => this.chain.validate(block));
-        if (epoch !== this.epoch) return undefined;
-        this.executed.set(key, executed);
-        this.log.debug('block validated', { height, txs: block.txs.length, ms: this.now() - t0 });
-        return true;
-      } catch (err) {
-        if (epoch !== this.epoch) return undefined;
-        if (!(err instanceof LedgerError)) throw err;
-        this.counters.validationsFailed!++;
-        this.log.warn('invalid block', { height, hash, code: err.code, reason: err.message });
-        return false;
-      }
-    }
-  }
-
-  /** Asks the proposal's sender (then every peer) for a block; waits up to ~1.5 s. */
-  private async fetchBlock(hash: BlockHash, attempt: number): Promise<Uint8Array | undefined> {
-    const wire = encodeWire({ type: 'block-request', hash });
-    const source = this.proposalSource.get(toHex(hash));
-    if (attempt === 0 && source !== undefined) this.send(source, wire);
-    else for (const peer of this.peerOf.values()) this.send(peer, wire);
-    return this.blocks.wait(hash, 1500);
-  }
-
-  // --- network ------------------------------------------------------------------------------------
-
-  private receive(from: string, payload: Uint8Array): void {
-    if (this.stopped || !this.validatorOfPeer.has(from)) return;
-    if (!this.limiter.admit(from, payload.length)) {
-      this.counters.messagesDropped!++;
-      return;
-    }
-    let msg: WireMessage;
-    try {
-      msg = decodeWire(payload);
-    } catch (err) {
-      this.counters.wireMalformed!++;
-      this.log.debug('malformed wire message', { peer: this.validatorOfPeer.get(from), err });
-      return;
-    }
-    switch (msg.type) {
-      case 'consensus':
-        this.onConsensus(from, msg.message, msg.block);
-        return;
-      case 'certificate':
-        this.onCertificate(from, msg.certificate);
-        return;
-      case 'txs':
-        this.intake.fromPeer(msg.txs);
-        return;
-      case 'status':
-        this.onStatus(from, msg);
-        return;
-      case 'block-request':
-        void this.serveBlock(from, msg.hash);
-        return;
-      case 'block':
-        this.onBlock(msg.block);
-        return;
-      case 'sync-request':
-        void readSyncEntries(this.store, msg.from, Math.min(msg.max, MAX_SYNC_BLOCKS)).then(
-          (entries) => entries.length > 0 && this.send(from, encodeWire({ type: 'sync-response', entries })),
-          (err) => this.log.warn('sync serve failed', { err }),
-        );
-        return;
-      case 'sync-response':
-        if (this.sync?.peer === from)
-          void this.onSyncResponse(from, msg.entries).catch((err) => this.log.warn('sync failed', { err }));
-        return;
-    }
-  }
-
-  private onConsensus(from: string, message: Uint8Array, block: Uint8Array | null): void {
-    const key = digestKey(message);
-    let decoded: SignedMessage | undefined;
-    if (this.seen.has(key)) {
-      // A duplicate may still bring the block of a proposal accepted without it.
-      if (block === null) return;
-      decoded = this.tryDecode(message);
-      if (decoded?.kind === 'proposal' && !this.blocks.has(decoded.proposal.blockHash))
-        this.blocks.put(decoded.proposal.blockHash, decoded.proposal.height, block);
-      return;
-    }
-    decoded = this.tryDecode(message);
-    if (decoded === undefined) {
-      this.seen.add(key);
-      return;
-    }
-    const height = messageHeight(decoded);
-    const received: Received = { from, key, message, block, decoded, height };
-    if (height < this.height) {
-      this.helpPeerBehind(from, height);
-      return;
-    }
-    if (height > this.height + 1) {
-      // A peer two heights ahead: catch up by block sync, not by buffering.
-      this.requestSync(from);
-      return;
-    }
-    if (!this.lane.push(() => this.deliver(received), true)) this.counters.messagesDropped!++;
-  }
-
-  private tryDecode(message: Uint8Array): SignedMessage | undefined {
-    try {
-      return decodeMessage(message);
-    } catch {
-      this.counters.wireMalformed!++;
-      return undefined;
-    }
-  }
+  // --- messages from peers ----------------------------------------------------------------------
 
   /** Feeds a received message to the core if it is for the height being decided (in the lane). */
-  private async deliver(m: Received): Promise<void> {
-    if (m.height < this.height || this.seen.has(m.key)) return;
+  private async deliver(m: ReceivedMessage): Promise<void> {
+    if (m.height < this.height || this.messages.seenBefore(m.key)) return;
     if (m.height > this.height || this.core === undefined) {
-      this.buffer(m);
+      this.messages.buffer(m);
       return;
     }
     const input: ConsensusInput =
@@ -834,33 +561,19 @@ export class LedgerNode {
     await this.feed(input, m);
   }
 
-  private buffer(m: Received): void {
-    if (m.height > this.height + 1 || this.future.length >= MAX_FUTURE_MESSAGES) {
-      this.counters.messagesDropped!++;
-      return;
-    }
-    let block = m.block;
-    if (block !== null && this.futureBlockBytes + block.length > MAX_FUTURE_BLOCK_BYTES) block = null;
-    this.futureBlockBytes += block?.length ?? 0;
-    this.future.push(block === m.block ? m : { ...m, block });
-  }
-
-  private afterAdmission(m: Received, rejected: string | undefined): void {
+  private afterAdmission(m: ReceivedMessage, rejected: string | undefined): void {
     if (rejected === undefined) {
-      this.seen.add(m.key);
-      this.held.set(m.key, m.message);
+      this.messages.hold(m.key, m.message);
       if (m.decoded.kind === 'proposal') {
         const { blockHash, height } = m.decoded.proposal;
-        this.proposalSource.set(toHex(blockHash), m.from);
+        this.messages.setSource(blockHash, m.from);
         if (m.block !== null && !this.blocks.has(blockHash)) this.blocks.put(blockHash, height, m.block);
       }
-      // Forward what the core accepted (without the block: peers ask for it if they need it).
-      const wire = encodeWire({ type: 'consensus', message: m.message, block: null });
-      for (const peer of this.peerOf.values()) if (peer !== m.from) this.send(peer, wire);
+      this.peers.forward(m); // what the core accepted spreads (without the block: peers ask for it)
     } else if (rejected === ConsensusErrorCode.WRONG_HEIGHT) {
-      if (m.height > this.height) this.buffer(m);
+      if (m.height > this.height) this.messages.buffer(m);
     } else if (!TRANSIENT.has(rejected)) {
-      this.seen.add(m.key);
+      this.messages.markSeen(m.key);
     }
   }
 
@@ -870,207 +583,57 @@ export class LedgerNode {
       this.log.debug('vote', { type: v.type, height: v.height, round: v.round, nil: v.blockHash === null });
     } else this.log.debug('propose', { height: message.proposal.height, round: message.proposal.round });
     const bytes = encodeMessage(message);
-    const key = digestKey(bytes);
-    this.seen.add(key);
-    this.held.set(key, bytes);
+    this.messages.hold(messageKey(bytes), bytes);
     const block = message.kind === 'proposal' ? (this.blocks.get(message.proposal.blockHash) ?? null) : null;
-    const wire = encodeWire({ type: 'consensus', message: bytes, block });
-    for (const peer of this.peerOf.values()) this.send(peer, wire);
+    this.peers.broadcastConsensus(bytes, block);
   }
 
-  /** Sends what this node holds at the current height to `peer` (or to all). */
-  private resendHeld(peer?: string): void {
-    for (const bytes of this.held.values()) {
-      const wire = encodeWire({ type: 'consensus', message: bytes, block: null });
-      if (peer !== undefined) this.send(peer, wire);
-      else for (const p of this.peerOf.values()) this.send(p, wire);
-    }
-  }
-
-  private onCertificate(from: string, bytes: Uint8Array): void {
-    let height: number;
-    try {
-      height = decodeCertificate(bytes).height;
-    } catch {
-      this.counters.wireMalformed!++;
-      return;
-    }
-    if (height > this.height) this.requestSync(from);
-    if (height !== this.height) return;
-    this.lane.push(async () => {
-      if (this.core === undefined || this.height !== height) return;
-      const certificate = decodeCertificate(bytes);
-      this.proposalSource.set(toHex(certificate.blockHash), from);
-      await this.feed({ type: 'commit', certificate });
-    }, true);
-  }
-
-  /** A peer sent a message of a height this node committed: send it that height's certificate. */
-  private helpPeerBehind(peer: string, height: number): void {
-    if (height > this.store.height) return;
-    const key = `${peer}:${height}`;
-    const last = this.certificateSent.get(key) ?? 0;
-    if (this.now() - last < 1000) return;
-    this.certificateSent.set(key, this.now());
-    if (this.certificateSent.size > 1000) this.certificateSent.clear();
-    void this.store.certificate(height).then((certificate) => {
-      if (certificate !== undefined) this.send(peer, encodeWire({ type: 'certificate', certificate }));
-    });
-  }
-
-  private async serveBlock(peer: string, hash: Uint8Array): Promise<void> {
-    const bytes = this.blocks.get(hash) ?? (await this.store.blockByHash(hash))?.bytes;
-    if (bytes !== undefined) this.send(peer, encodeWire({ type: 'block', block: bytes }));
-  }
-
-  private onBlock(bytes: Uint8Array): void {
-    let block: Block;
-    try {
-      block = decodeBlock(bytes);
-    } catch {
-      this.counters.wireMalformed!++;
-      return;
-    }
-    // Only blocks someone waits for: unsolicited blocks would be free memory for a peer to fill.
-    if (this.blocks.wanted(block.hash)) this.blocks.put(block.hash, block.header.height, bytes);
-  }
-
-  private onStatus(from: string, s: Extract<WireMessage, { type: 'status' }>): void {
-    const previous = this.peerStates.get(from);
-    const state: PeerState = { ...s, lastResend: previous?.lastResend ?? 0 };
-    this.peerStates.set(from, state);
-    if (s.committed >= this.height && this.height > 0) {
-      // One height behind is the normal race of a slower node (the certificate path covers it); still
-      // behind after a while, or two heights behind, is a node that must sync.
-      this.behindSince ??= this.now();
-      if (s.committed > this.height || this.now() - this.behindSince > 2 * this.statusIntervalMs) {
-        this.requestSync(from);
-      }
-      return;
-    }
-    const round = this.core?.state.round ?? 0;
-    if (
-      s.height === this.height &&
-      this.core !== undefined &&
-      (s.round < round || s.held < this.held.size) &&
-      this.now() - state.lastResend > 1000
-    ) {
-      state.lastResend = this.now();
-      this.resendHeld(from);
-    }
-  }
-
-  private broadcastStatus(): void {
-    if (this.stopped) return;
-    const wire = encodeWire({
-      type: 'status',
-      committed: this.store.height,
-      height: this.height,
-      round: this.core?.state.round ?? 0,
-      held: this.held.size,
-    });
-    for (const peer of this.peerOf.values()) this.send(peer, wire);
+  /** A peer's certificate for the height being decided (catch-up through the core's decision rule). */
+  private async certificateArrived(certificate: CommitCertificate): Promise<void> {
+    if (this.core === undefined || this.height !== certificate.height) return;
+    await this.feed({ type: 'commit', certificate });
   }
 
   // --- block sync ---------------------------------------------------------------------------------
 
-  private requestSync(peer: string): void {
-    if (this.sync !== undefined || this.stopped) return;
-    const timer = setTimeout(() => {
-      if (this.sync?.timer === timer) this.sync = undefined;
-    }, 10_000);
-    timer.unref();
-    this.sync = { peer, timer };
-    this.send(peer, encodeWire({ type: 'sync-request', from: this.store.height + 1, max: 16 }));
-  }
-
-  private async onSyncResponse(peer: string, entries: readonly SyncEntry[]): Promise<void> {
-    const sync = this.sync!;
+  /** Validates and commits certified blocks from a peer, in order; returns how many were committed. */
+  private async applySync(peer: string, entries: readonly SyncEntry[]): Promise<number> {
     let committed = 0;
-    try {
-      for (const entry of entries) {
-        if (this.stopped) return;
-        const checked = checkSyncEntry(this.validators, this.crypto, entry);
-        if (!checked.ok) {
-          this.log.warn('sync entry refused', {
-            peer: this.validatorOfPeer.get(peer),
-            reason: checked.reason,
-          });
-          break;
-        }
-        const height = checked.block.header.height;
-        if (height <= this.store.height) continue;
-        if (height !== this.store.height + 1) break;
-        let executed: ExecutedBlock;
-        try {
-          // The live round may already have executed this very block.
-          executed =
-            this.executed.get(toHex(checked.block.hash)) ?? (await this.chain.validate(checked.block));
-        } catch (err) {
-          if (this.store.height >= height) continue; // committed meanwhile by consensus
-          // A block 2f + 1 validators certified that this node finds invalid: state has diverged.
-          this.log.error('certified block does not validate', { height, err });
-          break;
-        }
-        const done = await this.lane.run(async () => {
-          if (this.store.height + 1 !== height) return false;
-          if (this.height <= height) this.dropCore();
-          await this.commitBlock(executed, checked.certificateBytes, checked.certificate.round, 'sync');
-          return true;
-        });
-        if (done) committed++;
+    for (const entry of entries) {
+      if (this.stopped) break;
+      const checked = checkSyncEntry(this.validators, this.crypto, entry);
+      if (!checked.ok) {
+        this.log.warn('sync entry refused', { peer, reason: checked.reason });
+        break;
       }
-    } finally {
-      clearTimeout(sync.timer);
-      if (this.sync === sync) this.sync = undefined;
+      const height = checked.block.header.height;
+      if (height <= this.store.height) continue;
+      if (height !== this.store.height + 1) break;
+      let executed: ExecutedBlock;
+      try {
+        // The live round may already have executed this very block.
+        executed = this.work.executedBlock(checked.block.hash) ?? (await this.chain.validate(checked.block));
+      } catch (err) {
+        if (this.store.height >= height) continue; // committed meanwhile by consensus
+        // A block 2f + 1 validators certified that this node finds invalid: state has diverged.
+        this.log.error('certified block does not validate', { height, err });
+        break;
+      }
+      const done = await this.lane.run(async () => {
+        if (this.store.height + 1 !== height) return false;
+        if (this.height <= height) this.dropCore();
+        await this.commitBlock(executed, checked.certificateBytes, checked.certificate.round, 'sync');
+        return true;
+      });
+      if (done) committed++;
     }
     await this.lane.run(async () => {
       if (!this.stopped && this.height <= this.store.height) await this.startHeight(this.store.height + 1);
     });
-    const ahead = this.peerStates.get(peer);
-    if (committed > 0 && ahead !== undefined && ahead.committed > this.store.height) this.requestSync(peer);
+    return committed;
   }
 
-  // --- transactions -------------------------------------------------------------------------------
-
-  private async criticalSection<T>(work: () => Promise<T>): Promise<T> {
-    this.critical++;
-    try {
-      return await work();
-    } finally {
-      if (--this.critical === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
-      }
-    }
-  }
-
-  /** Resolves when no block is being built or validated (bounded: admission must not starve). */
-  private consensusIdle(): Promise<void> {
-    if (this.critical === 0 || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 2000);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  private gossipTxs(txs: readonly Uint8Array[]): void {
-    const maxBytes = 4 << 20;
-    for (let at = 0; at < txs.length; ) {
-      let bytes = 0;
-      let end = at;
-      while (end < txs.length && end - at < MAX_GOSSIP_TXS && bytes + txs[end]!.length <= maxBytes)
-        bytes += txs[end++]!.length;
-      if (end === at) end++;
-      const wire = encodeWire({ type: 'txs', txs: txs.slice(at, end) });
-      for (const peer of this.peerOf.values()) this.send(peer, wire, true);
-      at = end;
-    }
-  }
+  // --- plumbing -----------------------------------------------------------------------------------
 
   private waitForTxs(ms: number): Promise<void> {
     if (this.mempool.size > 0 || this.stopped) return Promise.resolve();
@@ -1088,19 +651,6 @@ export class LedgerNode {
     const waiters = this.txWaiters;
     this.txWaiters = [];
     for (const w of waiters) w();
-  }
-
-  // --- plumbing -----------------------------------------------------------------------------------
-
-  /** Sends without waiting; `droppable` messages are skipped for a peer with too much in flight. */
-  private send(peer: string, wire: Uint8Array, droppable = false): void {
-    const pending = this.inflight.get(peer) ?? 0;
-    if (droppable && pending + wire.length > MAX_PEER_INFLIGHT_BYTES) return;
-    this.inflight.set(peer, pending + wire.length);
-    void this.net
-      .send(peer, wire)
-      .catch(() => false)
-      .finally(() => this.inflight.set(peer, (this.inflight.get(peer) ?? wire.length) - wire.length));
   }
 
   private fail(err: unknown): void {
