@@ -24,7 +24,7 @@ async function sameChain(c: Cluster, upTo: number): Promise<void> {
   }
 }
 
-describe('ledger node driver (4 validators in one process)', () => {
+describe('ledger node driver (validators in one process)', () => {
   it('decides and commits the same blocks on every node, with the transactions of any node', async () => {
     cluster = await startCluster(4);
     const c = cluster;
@@ -51,6 +51,26 @@ describe('ledger node driver (4 validators in one process)', () => {
     if (heights.size === 1) expect(roots.size).toBe(1);
     for (const n of c.nodes) expect(n!.evidenceSeen()).toEqual([]);
   }, 60_000);
+
+  it('runs 7 validators (f = 2): two down, the other five still commit', async () => {
+    cluster = await startCluster(7);
+    const c = cluster;
+    await until(() => c.nodes.every((n) => n!.store.height >= 2), 30_000, 'first blocks');
+    await c.stop(5);
+    await c.stop(6);
+    const txs = anchors(c.net, 10, 1);
+    expect((await c.node(2).submit(txs)).every((r) => r.ok)).toBe(true);
+    await until(
+      async () => {
+        for (const i of [0, 1, 2, 3, 4])
+          if (!(await c.node(i).store.txCommitted(txs.map(sha))).every(Boolean)) return false;
+        return true;
+      },
+      60_000,
+      'txs committed by 5 of 7',
+    );
+    await sameChain(c, Math.min(...[0, 1, 2, 3, 4].map((i) => c.node(i).store.height)));
+  }, 120_000);
 
   it('keeps committing with one validator down, and the validator catches up when it returns', async () => {
     cluster = await startCluster(4);
