@@ -13,3 +13,4 @@ export * from './mpc/index.ts';
 export * from './mpc-transport/index.ts';
 export * from './query/index.ts';
 export * from './store/index.ts';
+export * from './synthetic/index.ts';

@@ -1,99 +1,21 @@
 /**
- * Deterministic synthetic data for query tests and benchmarks: n enterprises with valid unified social
- * credit codes, an ownership graph (each enterprise after the first few owned by up to two earlier ones),
- * and per-ministry figures, all from a seeded generator, so answers can be recomputed in the clear.
+ * Deterministic synthetic data for query tests and benchmarks. The economy itself lives in
+ * `src/synthetic/` (the demo writes it to files); this module re-exports it and loads it straight into a
+ * gateway store, with seeded salts (TEST ONLY).
  */
-import { declareDataset, USCC_ALPHABET, usccCheckCharacter } from '../../src/datasets/index.ts';
+import { declareDataset } from '../../src/datasets/index.ts';
 import type { GatewayStore, NewRecord } from '../../src/store/index.ts';
+import { type OwnershipEdge, seeded } from '../../src/synthetic/index.ts';
 
-/** xorshift32: TEST ONLY, reproducible. */
-export function seeded(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
-
-/** A valid code for enterprise `i` (distinct for distinct i < 31^9). */
-export function usccOf(i: number): string {
-  let digits = '';
-  let v = i;
-  for (let k = 0; k < 9; k++) {
-    digits = USCC_ALPHABET[v % 31]! + digits;
-    v = Math.floor(v / 31);
-  }
-  const first17 = `91110108${digits}`;
-  return first17 + usccCheckCharacter(first17);
-}
-
-export interface OwnershipEdge {
-  owner: string;
-  owned: string;
-  shareBp: number;
-}
-
-export interface SyntheticData {
-  enterprises: string[];
-  edges: OwnershipEdge[];
-  /** Metric dataset → subject code → value. */
-  metrics: Record<string, Map<string, bigint>>;
-}
-
-export const METRIC_DATASETS = ['tax.arrears', 'customs.penalties', 'bank.loans', 'fx.violations'] as const;
-
-/** Builds the synthetic economy. */
-export function syntheticData(n: number, seed = 7): SyntheticData {
-  const rnd = seeded(seed);
-  const enterprises = Array.from({ length: n }, (_, i) => usccOf(i + 1));
-  const edges: OwnershipEdge[] = [];
-  for (let i = 3; i < n; i++) {
-    // Up to two owners among the earlier enterprises, with a preference for recent ones (a forest of groups).
-    const owners = new Set<number>();
-    const k = rnd() < 0.5 ? 1 : rnd() < 0.6 ? 0 : 2;
-    while (owners.size < k) owners.add(Math.max(0, i - 1 - Math.floor(rnd() * Math.min(i, 40))));
-    for (const o of owners)
-      edges.push({
-        owner: enterprises[o]!,
-        owned: enterprises[i]!,
-        shareBp: 1000 + Math.floor(rnd() * 9000),
-      });
-  }
-  const metrics: Record<string, Map<string, bigint>> = {};
-  for (const dataset of METRIC_DATASETS) {
-    const values = new Map<string, bigint>();
-    for (const e of enterprises) values.set(e, rnd() < 0.6 ? 0n : BigInt(Math.floor(rnd() * 5_000_000)));
-    metrics[dataset] = values;
-  }
-  return { enterprises, edges, metrics };
-}
-
-/** Related parties of `subject` within `depth` hops of the ownership graph (both directions), sorted. */
-export function relatedInClear(data: SyntheticData, subject: string, depth: number): string[] {
-  const adjacent = new Map<string, string[]>();
-  for (const e of data.edges) {
-    adjacent.set(e.owner, [...(adjacent.get(e.owner) ?? []), e.owned]);
-    adjacent.set(e.owned, [...(adjacent.get(e.owned) ?? []), e.owner]);
-  }
-  const seen = new Set([subject]);
-  let frontier = [subject];
-  for (let d = 0; d < depth; d++) {
-    const next: string[] = [];
-    for (const s of frontier) {
-      for (const t of adjacent.get(s) ?? []) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        next.push(t);
-      }
-    }
-    frontier = next;
-  }
-  return [...seen].sort();
-}
+export {
+  METRIC_DATASETS,
+  type OwnershipEdge,
+  relatedInClear,
+  type SyntheticData,
+  seeded,
+  syntheticData,
+  usccOf,
+} from '../../src/synthetic/index.ts';
 
 const salt = (rnd: () => number): Uint8Array =>
   Uint8Array.from({ length: 31 }, () => Math.floor(rnd() * 256));
