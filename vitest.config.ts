@@ -1,14 +1,49 @@
 import { defineConfig } from 'vitest/config';
 
 // One test command for the whole workspace: each package keeps its tests in `test/`.
+//
+// Two projects, run one after the other (`groupOrder`): the unit suites two files at a time, then the
+// network suites — several processes or libp2p hosts with proving each — one file at a time. On 2 cores,
+// running a 4-validator or 4-gateway network beside other CPU-bound files starved vitest's own RPC
+// ("Timeout calling onTaskUpdate") and failed runs whose tests all passed.
+const NETWORK_SUITES = [
+  'ledger/test/e2e/**/*.test.ts',
+  'gateway/test/e2e/**/*.test.ts',
+  'gateway/test/query/**/*.test.ts',
+  'gateway/test/server/**/*.test.ts',
+  'gateway/test/mpc-transport/**/*.test.ts',
+  'scripts/test/e2e/**/*.test.ts',
+];
+
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 180_000,
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   test: {
-    include: ['{accel,circuits,ledger,gateway,scripts}/test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // 2-core machines: keep file-level parallelism modest so CPU-heavy suites do not starve each other.
-    pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ['default'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['{accel,circuits,ledger,gateway,scripts}/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...NETWORK_SUITES],
+          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'network',
+          include: NETWORK_SUITES,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
