@@ -41,7 +41,15 @@ export {
   proofSubmission,
   proofSubmissionPayload,
 } from './proof-submission.ts';
-export { type AuditEntry, auditPayload, queryAuditLog } from './query-audit-log.ts';
+export {
+  type AuditEntry,
+  auditPayload,
+  MAX_QUERY_RECORD_BYTES,
+  MAX_RESULT_PROOFS,
+  QUERY_RECORD_DOMAIN,
+  queryAuditLog,
+  queryRecordDigest,
+} from './query-audit-log.ts';
 export { CONTRACTS, type ParsedTx, parseTx } from './registry.ts';
 export {
   auditEventKey,

@@ -61,6 +61,8 @@ export const LedgerErrorCode = {
   QUERY_NOT_OPEN: 'QUERY_NOT_OPEN',
   /** A referenced proof transaction is not committed. */
   PROOF_UNKNOWN: 'PROOF_UNKNOWN',
+  /** A referenced proof transaction was submitted for another query (its context is not this query id). */
+  PROOF_WRONG_QUERY: 'PROOF_WRONG_QUERY',
   // Mempool.
   /** The mempool is at its count or byte bound. */
   MEMPOOL_FULL: 'MEMPOOL_FULL',
