@@ -24,6 +24,8 @@ import { toHex } from '../tx/bytes.ts';
 type Json = Record<string, unknown>;
 
 const hexOf = (v: CborValue | undefined): string | null => (v instanceof Uint8Array ? toHex(v) : null);
+const optionalHex = (name: string, v: CborValue | undefined): Json =>
+  v instanceof Uint8Array ? { [name]: toHex(v) } : {};
 const disclosure = (d: number): string => (d === Disclosure.verdict ? 'verdict' : 'aggregate');
 
 /** An organisation with its nonce, or undefined if never registered. */
@@ -102,7 +104,12 @@ export async function proofJson(state: StateReader, txId: Uint8Array): Promise<J
   };
 }
 
-/** The audit trail of a query: [] if never opened, [opened] while open, [opened, answered | failed]. */
+/**
+ * The audit trail of a query: [] if never opened, [opened] while open, [opened, answered | failed].
+ * Each event names the transaction that wrote it (`txId`), and an answer carries the query record
+ * (`record`, hex of its canonical JSON bytes) when the gateway anchored it; events written before those
+ * fields existed omit them.
+ */
 export async function auditTrailJson(state: StateReader, queryId: Uint8Array): Promise<Json[]> {
   const [opened, closed] = await state.getMany([auditEventKey(queryId, 0), auditEventKey(queryId, 1)]);
   const out: Json[] = [];
@@ -118,6 +125,7 @@ export async function auditTrailJson(state: StateReader, queryId: Uint8Array): P
       disclosure: disclosure(f[6] as number),
       height: f[7],
       timestamp: f[8],
+      ...optionalHex('txId', f[9]),
     });
   }
   if (closed !== undefined) {
@@ -130,9 +138,18 @@ export async function auditTrailJson(state: StateReader, queryId: Uint8Array): P
         proofIds: (f[3] as readonly CborValue[]).map(hexOf),
         height: f[4],
         timestamp: f[5],
+        ...optionalHex('txId', f[6]),
+        ...optionalHex('record', f[7]),
       });
     } else {
-      out.push({ kind: 'failed', gateway: f[1], reason: f[2], height: f[3], timestamp: f[4] });
+      out.push({
+        kind: 'failed',
+        gateway: f[1],
+        reason: f[2],
+        height: f[3],
+        timestamp: f[4],
+        ...optionalHex('txId', f[5]),
+      });
     }
   }
   return out;
