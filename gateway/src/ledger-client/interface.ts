@@ -33,7 +33,11 @@ export interface LedgerIdentity {
 /** Disclosure of a policy or an opened query. */
 export type DisclosureMode = 'aggregate' | 'verdict';
 
-/** One event of a query's audit trail, in ledger order. */
+/**
+ * One event of a query's audit trail, in ledger order. `txId` names the transaction that wrote the event
+ * (so its signature can be checked); an answer's `record` is the query record's canonical JSON bytes. Both
+ * are absent for events a ledger stored before it kept them.
+ */
 export type AuditEvent =
   | {
       kind: 'opened';
@@ -45,6 +49,7 @@ export type AuditEvent =
       disclosure: DisclosureMode;
       height: number;
       timestamp: number;
+      txId?: Uint8Array;
     }
   | {
       kind: 'answered';
@@ -53,8 +58,17 @@ export type AuditEvent =
       proofIds: Uint8Array[];
       height: number;
       timestamp: number;
+      txId?: Uint8Array;
+      record?: Uint8Array;
     }
-  | { kind: 'failed'; gateway: string; reason: string; height: number; timestamp: number };
+  | {
+      kind: 'failed';
+      gateway: string;
+      reason: string;
+      height: number;
+      timestamp: number;
+      txId?: Uint8Array;
+    };
 
 /** The gateway's view of the ledger. */
 export interface LedgerClient {

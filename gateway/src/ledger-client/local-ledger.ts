@@ -247,6 +247,8 @@ export function decodeAuditEvent(bytes: Uint8Array): AuditEvent {
   const v = decodeCanonical(bytes, 1 << 20, 'auditEvent') as CborValue[];
   const text = (x: CborValue | undefined): string => String(x);
   const num = (x: CborValue | undefined): number => Number(x);
+  const optional = <K extends string>(key: K, x: CborValue | undefined): { [k in K]?: Uint8Array } =>
+    (x instanceof Uint8Array ? { [key]: x } : {}) as { [k in K]?: Uint8Array };
   switch (v[0]) {
     case 1:
       return {
@@ -259,6 +261,7 @@ export function decodeAuditEvent(bytes: Uint8Array): AuditEvent {
         disclosure: v[6] === 2 ? 'verdict' : 'aggregate',
         height: num(v[7]),
         timestamp: num(v[8]),
+        ...optional('txId', v[9]),
       };
     case 2:
       return {
@@ -268,6 +271,8 @@ export function decodeAuditEvent(bytes: Uint8Array): AuditEvent {
         proofIds: (v[3] as CborValue[]).map((p) => p as Uint8Array),
         height: num(v[4]),
         timestamp: num(v[5]),
+        ...optional('txId', v[6]),
+        ...optional('record', v[7]),
       };
     default:
       return {
@@ -276,6 +281,7 @@ export function decodeAuditEvent(bytes: Uint8Array): AuditEvent {
         reason: text(v[2]),
         height: num(v[3]),
         timestamp: num(v[4]),
+        ...optional('txId', v[5]),
       };
   }
 }
