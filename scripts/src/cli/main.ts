@@ -1,6 +1,7 @@
 // privgate — one command for operators, agencies, auditors and developers.
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit.ts';
+import { registerKeysCommands } from './keys.ts';
 import { registerLedgerCommands } from './ledger.ts';
 
 const program = new Command('privgate')
@@ -14,6 +15,7 @@ program
     process.stdout.write('privgate 0.1.0\n');
   });
 
+registerKeysCommands(program);
 registerLedgerCommands(program);
 registerAuditCommands(program);
 
