@@ -6,10 +6,48 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DatasetNameSchema } from './datasets/declaration.ts';
 import { formatInvalidFields, GatewayError, type InvalidField, zodIssuesToFields } from './errors.ts';
 import { LOG_LEVELS } from './logging.ts';
 
 const MIB = 1024 * 1024;
+
+/** A ledger organisation id, as the ledger's identity registry spells it. */
+const LedgerIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/,
+    'must be a ledger identifier (1-128 of A-Z a-z 0-9 . _ : / -)',
+  );
+const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048);
+const MultiaddrSchema = z
+  .string()
+  .max(256)
+  .regex(/^(\/[A-Za-z0-9._~:%-]+)+$/, 'must be a multiaddr like /ip4/127.0.0.1/tcp/7000');
+const milliseconds = (min: number, max: number, fallback: number) =>
+  z.number().int().min(min).max(max).default(fallback);
+
+/** Timeouts and windows of a running gateway, in ms (see `GatewayConfigSchema.timeouts`). */
+export const GatewayTimeoutsSchema = z
+  .object({
+    /** Longest wait for one MPC round. */
+    mpcRoundMs: milliseconds(100, 600_000, 30_000),
+    /** Longest wait for a query's control step (an RPC, a contribution, transcripts). */
+    stageMs: milliseconds(100, 3_600_000, 60_000),
+    /** Oldest agency authorisation a gateway accepts (its ledger timestamp); the ledger's own window is 10 min. */
+    authorisationMaxAgeMs: milliseconds(1000, 600_000, 300_000),
+    /** How far in the future an authorisation's timestamp may be (clock skew). */
+    clockSkewMs: milliseconds(0, 300_000, 30_000),
+    /** Longest wait for queries in flight at shutdown. */
+    drainMs: milliseconds(0, 3_600_000, 30_000),
+    /** How often peer bindings are fetched again and re-checked against the ledger (0: never). */
+    peerRefreshMs: milliseconds(0, 86_400_000, 60_000),
+    /** Longest pause between attempts to fetch a peer's binding (the backoff doubles up to it). */
+    peerRetryMaxMs: milliseconds(100, 600_000, 30_000),
+    /** Longest wait for the ledger when the status route probes it. */
+    ledgerProbeMs: milliseconds(100, 60_000, 2000),
+  })
+  .strict();
 
 /** The configuration schema; the JSON file has this shape (every field but `ministryId` has a default). */
 export const GatewayConfigSchema = z
@@ -52,14 +90,109 @@ export const GatewayConfigSchema = z
       })
       .strict()
       .default({ jsonBodyBytes: MIB, recordsBodyBytes: 64 * MIB }),
+
+    // --- a running gateway (`startGateway`); optional here so a configuration for the store or the dataset
+    // tools alone stays valid. `startGateway` reports every one it needs and lacks.
+
+    /** This gateway's ledger organisation id; default `ministryId`. */
+    orgId: LedgerIdSchema.optional(),
+    /**
+     * The organisation's ledger key file (`privgate ledger init --org …`); mode 0600. A sealed file is
+     * opened with the passphrase in the environment variable `PRIVGATE_KEY_PASSPHRASE`.
+     */
+    keyFile: z.string().min(1).optional(),
+    /** The consortium ledger: validators' HTTP APIs, or a development ledger inside this process. */
+    ledger: z
+      .object({
+        /** Base URLs of validators' HTTP APIs. */
+        urls: z.array(HttpUrlSchema).min(1).max(32).optional(),
+        /** DEV ONLY: a single-node LocalLedger in `dir`, initialised from a `privgate ledger init` genesis. */
+        local: z
+          .object({ dir: z.string().min(1), genesisFile: z.string().min(1) })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .refine((l) => (l.urls === undefined) !== (l.local === undefined), 'set exactly one of urls and local')
+      .optional(),
+    /** The gateway-to-gateway network (libp2p). */
+    p2p: z
+      .object({
+        listen: z.array(MultiaddrSchema).min(1).max(16).default(['/ip4/127.0.0.1/tcp/0']),
+        /** Addresses other gateways dial (the signed binding's); default: the addresses listened on. */
+        announce: z.array(MultiaddrSchema).min(1).max(16).optional(),
+        /**
+         * The libp2p key when the ledger key file carries none (organisations' key files do not); created
+         * (mode 0600) when missing. Default `<dataDir>/peer.key`.
+         */
+        keyFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The other gateways: their ledger ids and HTTP base URLs, where their signed peer bindings are. */
+    peers: z
+      .array(z.object({ orgId: LedgerIdSchema, url: HttpUrlSchema }).strict())
+      .max(64)
+      .refine((p) => new Set(p.map((x) => x.orgId)).size === p.length, 'orgIds must be distinct')
+      .optional(),
+    /** The dataset of ownership edges, the same at every gateway; default `market.ownership`. */
+    ownershipDataset: DatasetNameSchema.optional(),
+    /** Market regulation only: this gateway resolves related parties over its ownership graph. */
+    resolver: z
+      .object({
+        /** The field of an ownership edge naming the owned enterprise. */
+        ownedField: z.string().min(1).max(64),
+        /** The registry of enterprises (which subjects exist). */
+        registryDataset: DatasetNameSchema,
+      })
+      .strict()
+      .optional(),
+    /** Groth16 prover worker threads; default 1. */
+    provers: z
+      .object({ workers: z.number().int().min(1).max(64).default(1) })
+      .strict()
+      .optional(),
+    /** Poseidon worker threads for dataset commitments; default 1. */
+    poseidon: z
+      .object({ workers: z.number().int().min(0).max(64).default(1) })
+      .strict()
+      .optional(),
+    /** The consortium's subject key (hex, 16-64 bytes); prefer `subjectKeyFile` or `PRIVGATE_SUBJECT_KEY`. */
+    subjectKey: z
+      .string()
+      .regex(/^([0-9a-fA-F]{2}){16,64}$/, 'must be 16-64 bytes in hex')
+      .optional(),
+    /** A file (mode 0600) holding the subject key in hex. */
+    subjectKeyFile: z.string().min(1).optional(),
+    /** Bearer token of the operator routes; prefer `operatorTokenFile` or `PRIVGATE_OPERATOR_TOKEN`. */
+    operatorToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+    /**
+     * A file (mode 0600) holding the operator token. Without a token or a file, a random token is created
+     * in `<dataDir>/operator.token`.
+     */
+    operatorTokenFile: z.string().min(1).optional(),
+    /** A directory served at `/console` (the web console); unset, `/console` is not served. */
+    consoleDir: z.string().min(1).optional(),
+    timeouts: GatewayTimeoutsSchema.optional(),
   })
   .strict();
 
 /** A validated configuration. */
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 
+/** How an environment variable's text becomes a configuration value. */
+export type ConfigEnvKind =
+  /** As is. */
+  | 'string'
+  /** A decimal integer (anything else is passed on as text, for the schema to refuse). */
+  | 'integer'
+  /** Comma-separated values. */
+  | 'list'
+  /** Comma-separated `orgId=url` pairs. */
+  | 'peers';
+
 /** Environment variables that override the file, and the field each sets. */
-export const CONFIG_ENV: Readonly<Record<string, { path: readonly string[]; kind: 'string' | 'integer' }>> = {
+export const CONFIG_ENV: Readonly<Record<string, { path: readonly string[]; kind: ConfigEnvKind }>> = {
   PRIVGATE_MINISTRY_ID: { path: ['ministryId'], kind: 'string' },
   PRIVGATE_HOST: { path: ['listen', 'host'], kind: 'string' },
   PRIVGATE_PORT: { path: ['listen', 'port'], kind: 'integer' },
@@ -68,6 +201,17 @@ export const CONFIG_ENV: Readonly<Record<string, { path: readonly string[]; kind
   PRIVGATE_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
   PRIVGATE_JSON_BODY_LIMIT: { path: ['limits', 'jsonBodyBytes'], kind: 'integer' },
   PRIVGATE_RECORDS_BODY_LIMIT: { path: ['limits', 'recordsBodyBytes'], kind: 'integer' },
+  PRIVGATE_ORG_ID: { path: ['orgId'], kind: 'string' },
+  PRIVGATE_KEY_FILE: { path: ['keyFile'], kind: 'string' },
+  PRIVGATE_LEDGER_URLS: { path: ['ledger', 'urls'], kind: 'list' },
+  PRIVGATE_P2P_LISTEN: { path: ['p2p', 'listen'], kind: 'list' },
+  PRIVGATE_PEERS: { path: ['peers'], kind: 'peers' },
+  PRIVGATE_PROVER_WORKERS: { path: ['provers', 'workers'], kind: 'integer' },
+  PRIVGATE_SUBJECT_KEY: { path: ['subjectKey'], kind: 'string' },
+  PRIVGATE_SUBJECT_KEY_FILE: { path: ['subjectKeyFile'], kind: 'string' },
+  PRIVGATE_OPERATOR_TOKEN: { path: ['operatorToken'], kind: 'string' },
+  PRIVGATE_OPERATOR_TOKEN_FILE: { path: ['operatorTokenFile'], kind: 'string' },
+  PRIVGATE_CONSOLE_DIR: { path: ['consoleDir'], kind: 'string' },
 };
 
 export interface LoadConfigOptions {
@@ -109,8 +253,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   for (const [name, target] of Object.entries(CONFIG_ENV)) {
     const value = nonEmpty(env[name]);
     if (value === undefined) continue;
-    const typed = target.kind === 'integer' && /^-?[0-9]+$/.test(value) ? Number(value) : value;
-    setPath(raw, target.path, typed);
+    setPath(raw, target.path, envValue(target.kind, value));
     sources.set(target.path.join('.'), `env ${name}`);
   }
 
@@ -144,6 +287,25 @@ export function parseConfig(value: unknown): GatewayConfig {
 /** Where the SQLite database lives when no `databaseUrl` is set. */
 export function sqliteDatabasePath(config: Pick<GatewayConfig, 'dataDir'>): string {
   return join(resolve(config.dataDir), 'gateway.sqlite');
+}
+
+function envValue(kind: ConfigEnvKind, value: string): unknown {
+  switch (kind) {
+    case 'integer':
+      return /^-?[0-9]+$/.test(value) ? Number(value) : value;
+    case 'list':
+      return value.split(',').map((item) => item.trim());
+    case 'peers':
+      return value.split(',').map((item) => {
+        const at = item.indexOf('=');
+        // Without `=`, the pair is passed on whole for the schema to name what is missing.
+        return at < 0
+          ? { orgId: item.trim() }
+          : { orgId: item.slice(0, at).trim(), url: item.slice(at + 1).trim() };
+      });
+    default:
+      return value;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -20,7 +20,7 @@ export const REDACTED = '[Redacted]';
 // `X-Private-Key` and `sm2PrivateKey` all match; the suffix match catches `recordSalt`, `keyPassphrase`.
 // Short names that end many innocent words (`sk` in `task`, `pin` in `spin`) only match exactly.
 const SECRET_SUFFIX =
-  /(privatekey|secretkey|signingkey|passphrase|password|passwd|secret|salt|salts|authorization|cookie|apikey|token|tokens|mnemonic|seed|credentials?)$/;
+  /(privatekey|secretkey|signingkey|subjectkey|peerkey|passphrase|password|passwd|secret|salt|salts|authorization|cookie|apikey|token|tokens|mnemonic|seed|credentials?)$/;
 const SECRET_EXACT = /^(sk|pin|d)$/; // `d`: the private scalar of a JWK
 
 /** True when a property with this name holds something that must never reach a log. */

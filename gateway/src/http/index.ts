@@ -13,12 +13,17 @@ export {
 export { type ProblemHandlerOptions, problemErrorHandler, routeNotFound } from './error-handler.ts';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi.ts';
 export {
+  AREA_PROBLEM_CATALOGUE,
+  type AreaProblemCode,
+  isProblemCode,
   PROBLEM_CATALOGUE,
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPE_BASE,
   type ProblemAnswer,
+  type ProblemCode,
   type ProblemDetails,
   ProblemDetailsSchema,
+  problemEntry,
   problemFor,
 } from './problem.ts';
 export {

@@ -7,8 +7,14 @@
  * `Name` for requests and `NameOutput` for responses.
  */
 import { z } from 'zod';
-import { GATEWAY_ERROR_CODES, type GatewayErrorCode } from '../errors.ts';
-import { PROBLEM_CATALOGUE, PROBLEM_CONTENT_TYPE, ProblemDetailsSchema } from './problem.ts';
+import { GATEWAY_ERROR_CODES } from '../errors.ts';
+import {
+  AREA_PROBLEM_CATALOGUE,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemCode,
+  ProblemDetailsSchema,
+  problemEntry,
+} from './problem.ts';
 import type { RegisteredRoute } from './route-registry.ts';
 
 export interface OpenApiInfo {
@@ -155,9 +161,9 @@ function operation(
     }
     responses[status] = response;
   }
-  const byStatus = new Map<number, GatewayErrorCode[]>();
+  const byStatus = new Map<number, ProblemCode[]>();
   for (const code of errorCodes(route)) {
-    const { status } = PROBLEM_CATALOGUE[code];
+    const { status } = problemEntry(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
@@ -171,8 +177,8 @@ function operation(
 }
 
 /** The codes a route can answer: its own, and those its shape implies. */
-function errorCodes(route: RegisteredRoute): GatewayErrorCode[] {
-  const codes = new Set<GatewayErrorCode>(route.errors);
+function errorCodes(route: RegisteredRoute): ProblemCode[] {
+  const codes = new Set<ProblemCode>(route.errors);
   const { request } = route;
   if (request.params !== undefined || request.query !== undefined || request.body !== undefined) {
     codes.add('VALIDATION_FAILED');
@@ -189,7 +195,11 @@ function errorCodes(route: RegisteredRoute): GatewayErrorCode[] {
   }
   codes.add('STORE_UNAVAILABLE');
   codes.add('INTERNAL');
-  return GATEWAY_ERROR_CODES.filter((code) => codes.has(code));
+  const order: ProblemCode[] = [
+    ...GATEWAY_ERROR_CODES,
+    ...(Object.keys(AREA_PROBLEM_CATALOGUE) as ProblemCode[]),
+  ];
+  return order.filter((code) => codes.has(code));
 }
 
 function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): Record<string, unknown>[] {

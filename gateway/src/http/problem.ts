@@ -4,8 +4,12 @@
  * a 5xx carries nothing but its code and a reference (`instance`) that the log also records.
  */
 import { randomUUID } from 'node:crypto';
+import { CodedError } from '@privgate/accel';
 import { z } from 'zod';
+import type { CommitmentErrorCode } from '../commitments/errors.ts';
 import { GatewayError, type GatewayErrorCode } from '../errors.ts';
+import type { LedgerClientErrorCode } from '../ledger-client/errors.ts';
+import type { QueryErrorCode } from '../query/errors.ts';
 
 /** Base of the `type` URIs: `https://privgate.dev/problems/<code>`. */
 export const PROBLEM_TYPE_BASE = 'https://privgate.dev/problems/';
@@ -32,10 +36,57 @@ export const PROBLEM_CATALOGUE: Readonly<Record<GatewayErrorCode, { status: numb
   INTERNAL: { status: 500, title: 'Internal error' },
 };
 
+/** Codes of the gateway's other areas (queries, the ledger client, commitments) that routes answer. */
+export type AreaProblemCode = QueryErrorCode | LedgerClientErrorCode | CommitmentErrorCode;
+
+/** Every code an HTTP answer can carry. */
+export type ProblemCode = GatewayErrorCode | AreaProblemCode;
+
+/**
+ * HTTP status and title of the other areas' codes. Failures caused by another gateway are 502 (504 for
+ * silence): the agency's request was fine, a peer was not.
+ */
+export const AREA_PROBLEM_CATALOGUE: Readonly<Record<AreaProblemCode, { status: number; title: string }>> = {
+  QUERY_INVALID: { status: 400, title: 'Invalid query' },
+  QUERY_UNAUTHORISED: { status: 403, title: 'Query not authorised' },
+  QUERY_AUTHORISATION_STALE: { status: 403, title: 'Query authorisation outside its time window' },
+  QUERY_SUBJECT_UNKNOWN: { status: 422, title: 'Unknown subject' },
+  QUERY_METRIC_UNKNOWN: { status: 422, title: 'Unknown metric dataset' },
+  QUERY_TOO_BROAD: { status: 422, title: 'Query too broad' },
+  QUERY_PROOF_INVALID: { status: 502, title: 'A gateway’s proof is invalid' },
+  QUERY_INCONSISTENT_SHARE: { status: 502, title: 'A gateway’s share is inconsistent' },
+  QUERY_PARTY_DROPPED: { status: 502, title: 'A gateway left the query' },
+  QUERY_CONTRIBUTION_FAILED: { status: 502, title: 'A gateway could not contribute' },
+  QUERY_TIMEOUT: { status: 504, title: 'A gateway did not answer in time' },
+  QUERY_FAILED: { status: 500, title: 'Query failed' },
+  LEDGER_TX_REJECTED: { status: 409, title: 'Refused by the ledger' },
+  LEDGER_UNAVAILABLE: { status: 503, title: 'Ledger unavailable' },
+  LEDGER_TIMEOUT: { status: 504, title: 'Ledger did not commit in time' },
+  COMMITMENT_NO_MEASURE: { status: 422, title: 'Dataset has no numeric field to commit' },
+  COMMITMENT_TOO_LARGE: { status: 422, title: 'Dataset too large for a commitment' },
+  COMMITMENT_FILES_MISSING: { status: 500, title: 'Commitment files missing' },
+  COMMITMENT_MISMATCH: { status: 500, title: 'Commitment differs from its anchor' },
+  COMMITMENT_NOT_ANCHORED: { status: 409, title: 'Commitment not anchored' },
+};
+
+/** Status and title of any code an HTTP answer can carry. */
+export function problemEntry(code: ProblemCode): { status: number; title: string } {
+  return Object.hasOwn(PROBLEM_CATALOGUE, code)
+    ? PROBLEM_CATALOGUE[code as GatewayErrorCode]
+    : AREA_PROBLEM_CATALOGUE[code as AreaProblemCode];
+}
+
+/** True when `code` is one an HTTP answer can carry. */
+export function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(PROBLEM_CATALOGUE, code) || Object.hasOwn(AREA_PROBLEM_CATALOGUE, code);
+}
+
 /** What a client sees of a 5xx: fixed text per status, never the error's message. */
 const HIDDEN_DETAIL: Readonly<Record<number, string>> = {
   500: 'The gateway failed to handle the request. Quote the instance reference to the operator.',
-  503: 'The gateway cannot reach its data store. Retry later; quote the instance reference to the operator.',
+  502: 'Another gateway failed its part. The code says how; quote the instance reference to the operator.',
+  503: 'A service the gateway needs is unavailable. Retry later; quote the instance reference to the operator.',
+  504: 'Another gateway or the ledger did not answer in time. Quote the instance reference to the operator.',
 };
 
 /** The problem document, as sent. */
@@ -68,9 +119,12 @@ export interface ProblemAnswer {
  * @param path the request path (without query string), the `instance` of a 4xx.
  */
 export function problemFor(err: unknown, path: string): ProblemAnswer {
-  const gatewayError = err instanceof GatewayError ? err : fromFrameworkError(err);
-  const code: GatewayErrorCode = gatewayError?.code ?? 'INTERNAL';
-  const { status, title } = PROBLEM_CATALOGUE[code];
+  const gatewayError: CodedError | undefined =
+    err instanceof GatewayError || (err instanceof CodedError && isProblemCode(err.code))
+      ? err
+      : fromFrameworkError(err);
+  const code: ProblemCode = (gatewayError?.code as ProblemCode | undefined) ?? 'INTERNAL';
+  const { status, title } = problemEntry(code);
   if (status >= 500 || gatewayError === undefined) {
     return {
       problem: {
@@ -92,7 +146,7 @@ export function problemFor(err: unknown, path: string): ProblemAnswer {
     code,
     instance: path,
   };
-  for (const [key, value] of Object.entries(gatewayError.context)) {
+  for (const [key, value] of Object.entries(gatewayError.context ?? {})) {
     if (!RESERVED.has(key)) problem[key] = value;
   }
   return { problem, hidden: false };

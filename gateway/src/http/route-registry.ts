@@ -5,9 +5,10 @@
  */
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
-import { GatewayError, type GatewayErrorCode } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 import type { CallerRole, RequireCaller } from './caller.ts';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi.ts';
+import type { ProblemCode } from './problem.ts';
 import { parseRequest, type RequestSchemas, type ValidatedInput } from './validate.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -54,7 +55,7 @@ export interface RouteDefinition<S extends RouteRequest> {
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   /** Error codes the route can answer besides the generic ones (validation, size, media type, 5xx). */
-  errors?: GatewayErrorCode[];
+  errors?: ProblemCode[];
   /** Sends the response; a throw or rejection reaches the problem+json error handler. */
   handler: (context: RouteContext<S>) => Promise<void> | void;
 }
@@ -70,7 +71,7 @@ export interface RegisteredRoute {
   role?: CallerRole;
   request: RouteRequest;
   responses: Record<number, ResponseSpec>;
-  errors: GatewayErrorCode[];
+  errors: ProblemCode[];
 }
 
 export interface RouteRegistryInit {

@@ -12,6 +12,7 @@ import type { QueryState } from './query-state.ts';
 const QUERY_CODES: ReadonlySet<string> = new Set<QueryErrorCode>([
   'QUERY_INVALID',
   'QUERY_UNAUTHORISED',
+  'QUERY_AUTHORISATION_STALE',
   'QUERY_SUBJECT_UNKNOWN',
   'QUERY_METRIC_UNKNOWN',
   'QUERY_TOO_BROAD',

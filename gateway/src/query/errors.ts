@@ -10,6 +10,11 @@ export interface QueryErrorContexts {
   QUERY_INVALID: { reason: string };
   /** The ledger or the policy refuses the agency this query (no policy, other purpose, disclosure …). */
   QUERY_UNAUTHORISED: { agency: string; policyId: string; reason: string; ledgerCode?: string };
+  /**
+   * The agency's signed authorisation is older than the gateway accepts, or dated too far in the future
+   * (`timestamp` and `now` in ms since the epoch).
+   */
+  QUERY_AUTHORISATION_STALE: { timestamp: number; now: number; maxAgeMs: number; maxSkewMs: number };
   /** The subject is not in the market-regulation registry. */
   QUERY_SUBJECT_UNKNOWN: Record<string, never>;
   /** A metric names a dataset no gateway has anchored. */

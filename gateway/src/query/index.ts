@@ -14,9 +14,11 @@ export {
 export {
   type ProofBundle,
   type QueryAnswer,
+  type QueryEvent,
   QueryGateway,
   type QueryGatewayComponents,
   type QueryGatewayInit,
+  type QueryStage,
   type QueryTimings,
 } from './query-gateway.ts';
 export {

@@ -102,6 +102,40 @@ export interface QueryGatewayComponents {
   commitments?: DatasetCommitments;
   contributions?: ContributionBuilder;
   logger?: Logger;
+  /** Told each stage a query reaches at this gateway (progress for operators and agencies). */
+  onEvent?: (event: QueryEvent) => void;
+}
+
+/** Stages of a query at one gateway, in the order they are reached. */
+export type QueryStage =
+  /** Entry: the ledger opened the query (the agency's authorisation committed). */
+  | 'opened'
+  /** Entry: the ledger refused the authorisation; nothing was recorded on the ledger. */
+  | 'refused'
+  /** Entry: the resolver attested the related parties (`details.subjects`: how many). */
+  | 'resolved'
+  /** Every participant: the session is set up (`details.participants`). */
+  | 'session'
+  /** A holder: proofs and share commitments of one dataset built and sent (`details.dataset`, `proofs`). */
+  | 'proved'
+  /** Every participant: the MPC session ended (the output is at the entry gateway only). */
+  | 'computed'
+  /** Entry: every contribution checked and every transcript signed. */
+  | 'verified'
+  /** Entry: the query record anchored on the ledger (`details.answerTxId`). */
+  | 'answered'
+  /** The query failed here (`details.code`). */
+  | 'failed';
+
+/** One stage of a query reached at this gateway. */
+export interface QueryEvent {
+  queryId: string;
+  /** This gateway's part in the query. */
+  role: 'entry' | 'participant';
+  stage: QueryStage;
+  /** ms since the epoch. */
+  at: number;
+  details: Record<string, string | number>;
 }
 
 /** The proof bundle the requester receives with the answer. */
@@ -214,8 +248,11 @@ export class QueryGateway {
         code: refusal.code,
         ledgerCode: refusal.context.ledgerCode ?? null,
       });
-      throw isLedgerRejection(err) ? refusal : classifyFailure(err, undefined, 'open');
+      const thrown = isLedgerRejection(err) ? refusal : classifyFailure(err, undefined, 'open');
+      this.#emit(queryId, 'entry', 'refused', { code: thrown.code });
+      throw thrown;
     }
+    this.#emit(queryId, 'entry', 'opened', { openTxId: opened.idHex });
     const t1 = performance.now();
     const state = this.#states.get(queryId);
     let stage = 'authorise';
@@ -231,6 +268,7 @@ export class QueryGateway {
         attestation: string;
       };
       const t2 = performance.now();
+      this.#emit(queryId, 'entry', 'resolved', { subjects: resolved.count });
       const spec: SessionSpec = { queryId, request: pub, plan, ...resolved };
       await this.#checkSpec(spec);
       const program = buildProgram(pub, plan, spec.count);
@@ -268,6 +306,10 @@ export class QueryGateway {
       signed.catch(() => {});
       const transcripts = await Promise.race([signed, failed]);
       const t4 = performance.now();
+      this.#emit(queryId, 'entry', 'verified', {
+        contributions: contributions.length,
+        transcripts: transcripts.length,
+      });
 
       stage = 'anchor';
       const output = result.output!;
@@ -310,6 +352,7 @@ export class QueryGateway {
       );
       const t5 = performance.now();
       await this.#log(request, 'answered', { queryId, answerTxId: answered.idHex });
+      this.#emit(queryId, 'entry', 'answered', { answerTxId: answered.idHex });
       return {
         queryId,
         output,
@@ -355,6 +398,7 @@ export class QueryGateway {
         );
       }
       await this.#log(request, 'failed', { queryId, code: failure.code });
+      this.#emit(queryId, 'entry', 'failed', { code: failure.code });
       throw failure;
     } finally {
       setTimeout(() => this.#states.delete(queryId), 30_000).unref();
@@ -443,6 +487,7 @@ export class QueryGateway {
     const program = buildProgram(request, plan, spec.count);
     const inputs: Record<string, PreparedInput> = {};
     const mine = request.metrics.map((m) => m.dataset).filter((d) => plan.holders[d] === this.id);
+    const role = plan.entry === this.id ? 'entry' : 'participant';
     try {
       if (mine.length > 0) Object.assign(inputs, await this.#contribute(spec, state, mine));
       // A holder sends its contributions just before it joins the session, so once every other holder's
@@ -471,6 +516,7 @@ export class QueryGateway {
       const transport = this.#c.sessions.session(sessionTag(spec.queryId, participants, program));
       state.participants = participants;
       state.transport = transport;
+      this.#emit(spec.queryId, role, 'session', { participants: participants.length });
       if (state.aborted !== undefined) {
         transport.close();
         throw state.aborted;
@@ -495,6 +541,7 @@ export class QueryGateway {
       } finally {
         transport.close();
       }
+      this.#emit(spec.queryId, role, 'computed', { rounds: result.rounds });
       const digest = result.transcript.digest;
       const signed: SignedTranscript = {
         party: this.id,
@@ -508,6 +555,7 @@ export class QueryGateway {
       if (plan.entry !== this.id) {
         const failure = asQueryError(err) ?? classifyFailure(err, undefined, 'participant');
         this.#c.logger?.warn({ queryId: spec.queryId, code: failure.code }, 'query participation failed');
+        this.#emit(spec.queryId, role, 'failed', { code: failure.code });
         await this.#call(plan.entry, 'query.failed', {
           queryId: spec.queryId,
           error: failure.toJSON(),
@@ -577,7 +625,14 @@ export class QueryGateway {
     const verifiers = [...new Set([...spec.plan.computeParties, spec.plan.entry])].filter(
       (p) => p !== this.id,
     );
-    for (const b of built) state.contribution(this.id, b.contribution.dataset).resolve(b.contribution);
+    for (const b of built) {
+      state.contribution(this.id, b.contribution.dataset).resolve(b.contribution);
+      this.#emit(spec.queryId, spec.plan.entry === this.id ? 'entry' : 'participant', 'proved', {
+        dataset: b.contribution.dataset,
+        proofs: b.contribution.inclusion.length + b.contribution.binding.length,
+        provingMs: Math.round(b.provingMs),
+      });
+    }
     await Promise.all(
       verifiers.flatMap((v) =>
         built.map((b) => this.#call(v, 'query.contribution', { contribution: b.contribution })),
@@ -866,6 +921,21 @@ export class QueryGateway {
       this.#c.logger?.error({ err: (err as Error).message }, 'query log write failed');
     }
     this.#c.logger?.info({ ...details, agency: request.agency, outcome }, 'credit-penetration query');
+  }
+
+  #emit(
+    queryId: string,
+    role: QueryEvent['role'],
+    stage: QueryStage,
+    details: Record<string, string | number> = {},
+  ): void {
+    const listener = this.#c.onEvent;
+    if (listener === undefined) return;
+    try {
+      listener({ queryId, role, stage, at: Date.now(), details });
+    } catch (err) {
+      this.#c.logger?.error({ err: (err as Error).message, queryId, stage }, 'query event listener failed');
+    }
   }
 
   /** Waits for background sessions (participants) to finish. */
