@@ -6,7 +6,8 @@
  *
  *   POST /v1/tx                    { tx, encoding? }            → 202 { id, status: "pending" } | problem
  *   POST /v1/txs                   { txs: [...], encoding? }    → 200 { accepted, results: [{ id } | { code, detail }] }
- *   GET  /v1/tx/:id[?waitMs=]      committed: tx, height, index, block hash and inclusion proof; pending; 404
+ *   GET  /v1/tx/:id[?waitMs=]      committed: tx, height, index, block hash and inclusion proof; pending;
+ *                                  rejected: the ledger's code and detail (`dropped-txs.ts`); 404
  *   GET  /v1/blocks/:height        header, txs, tx ids, certificate, raw encodings
  *   GET  /v1/blocks/by-hash/:hash
  *   GET  /v1/blocks/latest
@@ -256,8 +257,25 @@ export function createHttpApi(
           query.get('waitMs') ?? undefined,
           'waitMs',
         );
+        const idHex = toHex(id);
+        // A transaction this node admitted and then dropped: the ledger's reason, final from its view.
+        const droppedJson = (): Record<string, unknown> | undefined => {
+          const d = node.droppedTx(id);
+          return d === undefined
+            ? undefined
+            : {
+                id: idHex,
+                status: 'rejected',
+                code: d.code,
+                detail: d.detail,
+                height: d.height,
+                ...(d.context === undefined ? {} : { context: d.context }),
+              };
+        };
         let json = await txJson(id);
-        // A client may wait for a transaction it sent to another validator: wait whether or not it is known here.
+        if (json === undefined && !node.mempool.has(id)) json = droppedJson();
+        // A client may wait for a transaction it sent to another validator: wait whether or not it is known
+        // here, until it is committed or this node drops it.
         if (json === undefined && waitMs !== undefined && waitMs > 0) {
           json = await new Promise<Record<string, unknown> | undefined>((resolve) => {
             const timer = setTimeout(() => {
@@ -265,16 +283,20 @@ export function createHttpApi(
               resolve(undefined);
             }, waitMs);
             const off = node.onCommit((c) => {
-              if (!c.txIds.some((t) => toHex(t) === toHex(id))) return;
+              const committed = c.txIds.some((t) => toHex(t) === idHex);
+              const dropped = committed ? undefined : droppedJson();
+              if (!committed && dropped === undefined) return;
               clearTimeout(timer);
               off();
-              resolve(txJson(id));
+              resolve(committed ? txJson(id) : dropped);
             });
           });
         }
         if (json !== undefined) return { status: 200, body: json };
-        if (node.mempool.has(id)) return { status: 200, body: { id: toHex(id), status: 'pending' } };
-        throw notFound(`transaction ${toHex(id)}`);
+        if (node.mempool.has(id)) return { status: 200, body: { id: idHex, status: 'pending' } };
+        json = droppedJson();
+        if (json !== undefined) return { status: 200, body: json };
+        throw notFound(`transaction ${idHex}`);
       },
     },
     {

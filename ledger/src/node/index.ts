@@ -9,6 +9,7 @@ export {
   storeChainSource,
 } from './audit.ts';
 export { createSm2ConsensusCrypto } from './consensus-crypto.ts';
+export { type DroppedTx, DroppedTxs } from './dropped-txs.ts';
 export { LedgerNodeError, type LedgerNodeErrorCode } from './errors.ts';
 export {
   DEFAULT_CHAIN_PARAMS,

@@ -55,6 +55,7 @@ import { BlockCache } from './block-cache.ts';
 import { checkSyncEntry, type SyncEntry } from './block-sync.ts';
 import { BlockWork } from './block-work.ts';
 import { createSm2ConsensusCrypto } from './consensus-crypto.ts';
+import { type DroppedTx, DroppedTxs, evictionDetail } from './dropped-txs.ts';
 import { LedgerNodeError } from './errors.ts';
 import { genesisDocumentOf, type LedgerGenesis, validatorSetOf } from './genesis.ts';
 import { Groth16ProofVerifier } from './groth16-verifier.ts';
@@ -112,6 +113,8 @@ export class LedgerNode {
   private readonly peers: PeerExchange;
   private readonly messages = new HeightMessages();
   private readonly listeners = new Set<(c: CommittedBlock) => void>();
+  /** Transactions dropped from the mempool, and why (reported by `GET /v1/tx/:id`). */
+  private readonly dropped = new DroppedTxs();
   private readonly fatalListeners = new Set<(err: unknown) => void>();
   private core: Tendermint | undefined;
   /** Bumped whenever the core is replaced or dropped: jobs and timers of an older core are ignored. */
@@ -260,6 +263,14 @@ export class LedgerNode {
   onCommit(listener: (c: CommittedBlock) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Why this node dropped a transaction it had admitted, if it did (see `dropped-txs.ts`: a refusal by
+   * another proposer shows here only once this node builds a block itself).
+   */
+  droppedTx(id: Uint8Array): DroppedTx | undefined {
+    return this.dropped.get(toHex(id));
   }
 
   /** Calls `listener` if the node halts on an unrecoverable error (disk failure, divergence). */
@@ -506,8 +517,24 @@ export class LedgerNode {
     await this.chain.commit(executed, { certificate });
     const { block } = executed;
     const txIds = executed.execution.txIds;
-    await this.mempool.update({ txs: block.txs, txIds });
-    if (excluded !== undefined && excluded.length > 0) this.mempool.evict(excluded);
+    const height = block.header.height;
+    for (const e of await this.mempool.update({ txs: block.txs, txIds })) {
+      this.dropped.record(toHex(e.id), { code: e.code, detail: evictionDetail(e.code), height });
+    }
+    if (excluded !== undefined && excluded.length > 0) {
+      const why = new Map(excluded.flatMap((f) => (f.id === undefined ? [] : [[toHex(f.id), f.error]])));
+      for (const e of this.mempool.evict(excluded)) {
+        const error = why.get(toHex(e.id));
+        this.dropped.record(toHex(e.id), {
+          code: e.code,
+          detail: error?.message ?? evictionDetail(e.code),
+          height,
+          ...(error === undefined || Object.keys(error.context).length === 0
+            ? {}
+            : { context: error.context }),
+        });
+      }
+    }
     this.counters.blocksCommitted!++;
     if (source === 'sync') this.counters.blocksSynced!++;
     this.counters.txsCommitted! += block.txs.length;

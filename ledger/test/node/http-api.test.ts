@@ -1,11 +1,13 @@
 // The node's HTTP API against a real in-process cluster (4 validators, SM2, LevelDB): submission in
 // both encodings, batch results, lookups with inclusion proofs, blocks, state queries, and RFC 9457
 // problems for every kind of refusal.
-import { sm3 } from '@privgate/accel';
+import { Sm2Signer, sm3 } from '@privgate/accel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTxInclusion } from '../../src/block/inclusion.ts';
+import { datasetAnchorPayload } from '../../src/contracts/dataset-directory.ts';
 import { type NodeHttpServer, startHttpServer } from '../../src/node/http-server.ts';
 import { fromHex, toHex } from '../../src/tx/bytes.ts';
+import { signTx, TxKind } from '../../src/tx/codec.ts';
 import { anchors, type Cluster, startCluster, until } from './cluster.ts';
 
 let cluster: Cluster;
@@ -155,5 +157,41 @@ describe('node HTTP API', () => {
       409,
       'TX_NONCE_GAP',
     );
+  }, 30_000);
+
+  it('reports a transaction the ledger refused when executing it, with the ledger’s code', async () => {
+    await until(async () => (await call('/v1/accounts/gw-1')).body.nonce >= 4, 20_000, 'nonce 4');
+    const nonce = (await call('/v1/accounts/gw-1')).body.nonce + 1;
+    const gw = cluster.net.orgs.find((o) => o.id === 'gw-1')!;
+    // Version 1 of gw-1/records is anchored already: admitted (signature, nonce), refused by the contract.
+    const stale = signTx(
+      {
+        chainId: cluster.net.genesis.chainId,
+        kind: TxKind.datasetAnchor,
+        sender: 'gw-1',
+        nonce,
+        timestamp: Date.now(),
+        payload: datasetAnchorPayload({
+          dataset: 'gw-1/records',
+          schemaHash: new Uint8Array(32).fill(1),
+          recordCount: 1,
+          poseidonRoot: new Uint8Array(32),
+          version: 1,
+        }),
+      },
+      new Sm2Signer(gw.sm2PrivateKey),
+    );
+    expect((await call('/v1/tx', { body: { tx: toHex(stale) } })).status).toBe(202);
+    const got = await call(`/v1/tx/${toHex(sm3(stale))}?waitMs=20000`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({
+      id: toHex(sm3(stale)),
+      status: 'rejected',
+      code: 'DATASET_VERSION_STALE',
+    });
+    expect(got.body.detail).toMatch(/version/);
+    expect((await call('/v1/accounts/gw-1')).body.nonce).toBe(nonce - 1);
+    // Without waiting, the answer is the same.
+    expect((await call(`/v1/tx/${toHex(sm3(stale))}`)).body.status).toBe('rejected');
   }, 30_000);
 });
