@@ -1,4 +1,7 @@
-/** The gateway's client of the consortium ledger: the interface, the in-process dev ledger, accounts. */
+/**
+ * The gateway's client of the consortium ledger: the interface, the in-process dev ledger, the HTTP client
+ * of the validators, accounts.
+ */
 export { LedgerAccount } from './account.ts';
 export {
   isLedgerRejection,
@@ -6,6 +9,7 @@ export {
   type LedgerClientErrorCode,
   type LedgerClientErrorContexts,
 } from './errors.ts';
+export { HttpLedgerClient, type HttpLedgerClientInit } from './http-ledger.ts';
 export type { AuditEvent, CommittedTx, DisclosureMode, LedgerClient, LedgerIdentity } from './interface.ts';
 export {
   decodeAuditEvent,
