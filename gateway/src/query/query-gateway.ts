@@ -37,6 +37,7 @@ import {
 } from '../mpc/index.ts';
 import type { GatewayHost, PeerDirectory, SessionTransports } from '../mpc-transport/index.ts';
 import type { GatewayStore } from '../store/index.ts';
+import { anchorAnswer } from './anchor.ts';
 import { asQueryError, classifyFailure } from './classify.ts';
 import { QueryError } from './errors.ts';
 import {
@@ -56,13 +57,7 @@ import {
   transcriptBytes,
 } from './plan.ts';
 import { type QueryState, QueryStates } from './query-state.ts';
-import {
-  proofDigest,
-  type QueryRecord,
-  recordDigest,
-  resultCommitment,
-  type SignedTranscript,
-} from './record.ts';
+import { proofDigest, type QueryRecord, resultCommitment, type SignedTranscript } from './record.ts';
 import { OwnershipGraph, type OwnershipSource } from './related-parties.ts';
 import {
   CREDIT_PENETRATION,
@@ -334,15 +329,8 @@ export class QueryGateway {
         transcripts,
         resultCommitment: resultCommitment(queryId, output, resultNonce),
       };
-      const answered = await this.#c.account.submit(
-        TxKind.queryAudit,
-        auditPayload({
-          op: 'result',
-          queryId: queryIdBytes,
-          resultCommitment: recordDigest(record),
-          proofIds: [],
-        }),
-      );
+      // The proofs and the record go on the ledger with the answer, so an auditor needs nothing else.
+      const { answered } = await anchorAnswer(this.#c.account, queryIdBytes, record, contributions);
       const anchors = await Promise.all(
         contributions.map(async (c) => ({
           dataset: c.dataset,

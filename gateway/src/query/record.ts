@@ -1,8 +1,9 @@
 /**
  * The query record: everything a completed query commits to, in canonical JSON (RFC 8785 style). The
- * ledger's "answered" audit event carries SM3 of it as its result commitment; the requester receives the
- * record with the proof bundle, so an auditor holding the bundle can check it against the ledger, and the
- * requester can later open the result commitment with its nonce. The result itself is never on the ledger.
+ * ledger's "answered" audit event carries the record itself and SM3 of it as its result commitment, with
+ * the ids of the proof transactions behind it, so an auditor can check a query from the ledger alone; the
+ * requester also receives the record with the proof bundle, and can later open the result commitment with
+ * its nonce. The result itself is never on the ledger.
  */
 import { sm3 } from '@privgate/accel';
 import type { DatasetContribution } from '../contribution/index.ts';
@@ -64,7 +65,7 @@ export function resultCommitment(queryId: string, output: MpcOutput, nonce: stri
 }
 
 /** SM3 of a contribution's proofs and public signals, hex. */
-export function proofDigest(c: DatasetContribution): string {
+export function proofDigest(c: Pick<DatasetContribution, 'inclusion' | 'binding'>): string {
   const proofs = [...c.inclusion, ...c.binding].map((p) => ({
     circuit: p.circuit,
     proof: p.proof,
@@ -76,4 +77,12 @@ export function proofDigest(c: DatasetContribution): string {
 /** SM3 of the record's canonical JSON: the ledger's result commitment. */
 export function recordDigest(record: QueryRecord): Uint8Array {
   return sm3(new TextEncoder().encode(`privgate/query/record/v1\0${canonicalJson(record)}`));
+}
+
+/**
+ * The record as the ledger's "answered" event carries it: UTF-8 canonical JSON. Its digest under the
+ * ledger's `QUERY_RECORD_DOMAIN` is {@link recordDigest}.
+ */
+export function recordBytes(record: QueryRecord): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(record));
 }
