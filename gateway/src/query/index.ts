@@ -1,4 +1,15 @@
 /** The credit-penetration query: request, plan, related parties, the gateway's query service, records. */
+export { type AnchoredAnswer, anchorAnswer, contributionProofs } from './anchor.ts';
+export {
+  type AuditCheck,
+  AuditError,
+  type AuditErrorCode,
+  type AuditErrorContexts,
+  type AuditedOutcome,
+  formatQueryAuditReport,
+  type QueryAuditReport,
+} from './audit-report.ts';
+export { type QueryAuditDeps, verifyQueryFromLedger } from './audit-verify.ts';
 export { type BundleCheck, checkProofBundle } from './bundle-check.ts';
 export { asQueryError, classifyFailure } from './classify.ts';
 export { isQueryError, QueryError, type QueryErrorCode, type QueryErrorContexts } from './errors.ts';
@@ -26,6 +37,7 @@ export {
   proofDigest,
   type QueryRecord,
   type RecordDataset,
+  recordBytes,
   recordDigest,
   resultCommitment,
   type SignedTranscript,
