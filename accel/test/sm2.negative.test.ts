@@ -2,6 +2,7 @@
 // curve; malformed encodings; tampered ciphertexts. Plus fast-check round-trip properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createAccelerator } from '../src/engine/index.ts';
 import { AccelError } from '../src/errors.ts';
 import {
   bigintToBytes32,
@@ -109,6 +110,46 @@ describe('SM2 verification rejects tampering', () => {
     expectCode(() => parseSm2PrivateKey(bigintToBytes32(n - 1n)), 'SM2_INVALID_PRIVATE_KEY');
     expectCode(() => parseSm2PrivateKey(new Uint8Array(31)), 'SM2_INVALID_PRIVATE_KEY');
     expect(parseSm2PrivateKey(bigintToBytes32(n - 2n))).toBe(n - 2n);
+  });
+});
+
+describe('SM2 hinted signatures have exactly one valid encoding', () => {
+  const hinted = signer.sign(msg, 'hinted');
+  const y1 = decodeSm2Signature(hinted).y1!;
+  const withHint = (y: bigint) => {
+    const out = hinted.slice();
+    out.set(bigintToBytes32(y), 64);
+    return out;
+  };
+
+  it('accepts the true hint and rejects p − y1 (also on the curve) and any flipped hint bit', () => {
+    expect(verifySm2(msg, hinted, keys.publicKey)).toBe(true);
+    expect(verifySm2(msg, withHint(p - y1), keys.publicKey)).toBe(false);
+    for (let bit = 512; bit < 768; bit += 17)
+      expect(verifySm2(msg, flip(hinted, bit), keys.publicKey)).toBe(false);
+    // The first 64 bytes alone are still a standard signature.
+    expect(verifySm2(msg, hinted.subarray(0, 64), keys.publicKey)).toBe(true);
+  });
+
+  it('a batch answers the same: only the item with the negated hint is false', async () => {
+    const accel = createAccelerator({ backend: 'cpu' });
+    try {
+      const messages = Array.from({ length: 40 }, (_, i) => new TextEncoder().encode(`item ${i}`));
+      const requests = messages.map((m) => ({
+        publicKey: keys.publicKey,
+        message: m,
+        signature: signer.sign(m, 'hinted'),
+      }));
+      const bad = requests[17]!;
+      const badY = decodeSm2Signature(bad.signature).y1!;
+      const forged = bad.signature.slice();
+      forged.set(bigintToBytes32(p - badY), 64);
+      requests[17] = { ...bad, signature: forged };
+      const results = await accel.sm2VerifyBatch(requests);
+      expect(results.map((ok, i) => (ok ? -1 : i)).filter((i) => i >= 0)).toEqual([17]);
+    } finally {
+      await accel.close();
+    }
   });
 });
 

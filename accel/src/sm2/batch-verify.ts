@@ -11,6 +11,8 @@
 // signer and cached — no per-signer tables are needed. The curve has prime order (h = 1), so there is
 // no small subgroup to hide in. A failing batch is bisected until the bad items are found; small
 // groups and items without a usable hint are verified one by one, so results never depend on the batch.
+// A hint that is not the true y1 (e.g. p − y1, also on the curve) makes the item invalid, alone or in a
+// batch (verify.ts): a signed message has exactly one valid hinted encoding.
 import { bytesToBigint, type Sm2Curve, type Sm2Point, sm2Curve } from './curve.ts';
 import { type AffinePoint, msm128 } from './msm.ts';
 import type { Sm2Signature } from './signature.ts';

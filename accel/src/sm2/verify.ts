@@ -13,6 +13,10 @@ export interface Sm2VerifyOptions {
 /**
  * Verifies e against a decoded signature and a public key point: the core of §7.1 steps B1–B7.
  * Not constant-time (all inputs are public). A point with precomputed tables makes this ~4× faster.
+ *
+ * A hinted signature (r ‖ s ‖ y1) is valid only when r ‖ s is AND y1 is the y-coordinate of the point
+ * (x1, y1) of step B6. Without that rule the hint would be free to change (−y1 is on the curve too), so one
+ * signed message would have two valid 96-byte encodings — two ledger transaction ids for one transaction.
  */
 export function verifySm2Digest(
   e: bigint,
@@ -31,7 +35,8 @@ export function verifySm2Digest(
   const R = curve.Point.BASE.multiplyUnsafe(s).add(publicKey.multiplyUnsafe(t));
   if (R.is0()) return false;
   // B7: R = (e' + x1) mod n must equal r.
-  return (e + R.toAffine().x) % n === r;
+  const { x, y } = R.toAffine();
+  return (e + x) % n === r && (sig.y1 === undefined || sig.y1 === y);
 }
 
 /**
