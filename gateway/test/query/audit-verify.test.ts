@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/datasets/index.ts';
 import type { AuditEvent, LedgerClient } from '../../src/ledger-client/index.ts';
 import {
+  formatQueryAuditReport,
   type QueryAnswer,
   type QueryAuditReport,
   type QueryRecord,
@@ -178,6 +179,7 @@ describe('an auditor verifies queries from the ledger alone', () => {
     'an answered verdict passes every check',
     async () => {
       const report = await audit(net.ledger, verdict.queryId);
+      console.info(formatQueryAuditReport(report));
       expect(names(report)).toEqual([]);
       expect(report).toMatchObject({ outcome: 'answered', verdict: 'PASS' });
       expect(report.checks.filter((c) => c.check === 'dataset.proofDigest')).toHaveLength(2);
