@@ -106,6 +106,8 @@ export const GatewayConfigSchema = z
       .object({
         /** Base URLs of validators' HTTP APIs. */
         urls: z.array(HttpUrlSchema).min(1).max(32).optional(),
+        /** The chain the validators must serve; default: whichever the first answering one serves. */
+        chainId: z.string().min(1).max(64).optional(),
         /** DEV ONLY: a single-node LocalLedger in `dir`, initialised from a `privgate ledger init` genesis. */
         local: z
           .object({ dir: z.string().min(1), genesisFile: z.string().min(1) })
@@ -114,6 +116,10 @@ export const GatewayConfigSchema = z
       })
       .strict()
       .refine((l) => (l.urls === undefined) !== (l.local === undefined), 'set exactly one of urls and local')
+      .refine(
+        (l) => l.chainId === undefined || l.urls !== undefined,
+        'chainId goes with urls (a local ledger’s is in its genesis)',
+      )
       .optional(),
     /** The gateway-to-gateway network (libp2p). */
     p2p: z

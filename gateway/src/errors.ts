@@ -45,6 +45,10 @@ export interface GatewayErrorContexts {
   FORBIDDEN: { role: string };
   /** The configuration is invalid; `errors` lists every invalid field. */
   CONFIG_INVALID: { errors: InvalidField[] };
+  /** No query with this id is known to this gateway (never seen, or forgotten since). */
+  UNKNOWN_QUERY: { queryId: string };
+  /** The gateway is shutting down and takes no new work. */
+  SHUTTING_DOWN: Record<string, never>;
   /** The data store cannot be reached or failed underneath. */
   STORE_UNAVAILABLE: { backend: string; reason: string };
   /** The database was migrated by a newer gateway than this one. */
@@ -71,6 +75,8 @@ export const GATEWAY_ERROR_CODES: readonly GatewayErrorCode[] = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'CONFIG_INVALID',
+  'UNKNOWN_QUERY',
+  'SHUTTING_DOWN',
   'STORE_UNAVAILABLE',
   'STORE_SCHEMA_TOO_NEW',
   'INTERNAL',

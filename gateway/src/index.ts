@@ -12,5 +12,6 @@ export * from './logging.ts';
 export * from './mpc/index.ts';
 export * from './mpc-transport/index.ts';
 export * from './query/index.ts';
+export * from './server/index.ts';
 export * from './store/index.ts';
 export * from './synthetic/index.ts';

@@ -10,7 +10,9 @@ export type CallerRole =
   /** Declares datasets and imports records: the ministry's own operators. */
   | 'dataset-admin'
   /** Reads dataset declarations, counts and commitment versions: operators and auditors. */
-  | 'dataset-reader';
+  | 'dataset-reader'
+  /** Reads the gateway's status and the progress of queries it takes part in: the ministry's operators. */
+  | 'operator';
 
 /** Builds the middleware that admits only callers with `role`; provided by the app. */
 export type RequireCaller = (role: CallerRole) => RequestHandler;

@@ -31,6 +31,8 @@ export const PROBLEM_CATALOGUE: Readonly<Record<GatewayErrorCode, { status: numb
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
   CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
+  UNKNOWN_QUERY: { status: 404, title: 'Unknown query' },
+  SHUTTING_DOWN: { status: 503, title: 'Gateway shutting down' },
   STORE_UNAVAILABLE: { status: 503, title: 'Data store unavailable' },
   STORE_SCHEMA_TOO_NEW: { status: 503, title: 'Data store schema too new' },
   INTERNAL: { status: 500, title: 'Internal error' },
