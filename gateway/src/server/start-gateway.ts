@@ -24,6 +24,7 @@ import { DatasetCommitments, PoseidonPool } from '../commitments/index.ts';
 import type { GatewayConfig } from '../config.ts';
 import { ContributionVerifier, ProvingContributions } from '../contribution/index.ts';
 import { GatewayError } from '../errors.ts';
+import type { RouteRegistry } from '../http/index.ts';
 import { HttpLedgerClient } from '../ledger-client/http-ledger.ts';
 import { isLedgerRejection, LedgerAccount, type LedgerClient, LocalLedger } from '../ledger-client/index.ts';
 import { createLogger, type Logger } from '../logging.ts';
@@ -82,6 +83,8 @@ export interface RunningGateway {
   /** Multiaddrs in the signed peer binding. */
   p2p: string[];
   app: Express;
+  /** The app's routes (what `/openapi.json` documents). */
+  registry: RouteRegistry;
   store: GatewayStore;
   ledger: LedgerClient;
   host: GatewayHost;
@@ -272,6 +275,7 @@ export async function startGateway(
       peerId: host.peerId,
       p2p: [...p2p],
       app: built.app,
+      registry: built.registry,
       store,
       ledger,
       host,
