@@ -3,9 +3,15 @@
 // Messages travel packed (one byte buffer plus offsets) so a batch crosses a worker boundary as two
 // transferable buffers, and digests land in a caller-provided buffer. Nothing is allocated per message:
 // whole blocks are compressed in place and only the padded tail goes through a scratch buffer.
+// Messages of equal length (a whole batch, or a packed batch whose offsets advance by a constant) go
+// to the 4-lane WebAssembly SIMD kernel (simd/sm3x4.ts) where the engine has one.
 
 import { compressBlock } from './compress.ts';
+import { sm3x4Fixed } from './simd/sm3x4.ts';
 import { hashRange, resetState, SM3_BLOCK_SIZE, SM3_DIGEST_SIZE, writeDigest } from './sm3.ts';
+
+// Below this many equal-length messages the scalar path is as fast: a SIMD group is four lanes.
+const SIMD_MIN_COUNT = 4;
 
 /** Messages packed into one buffer: message `i` is `data.subarray(offsets[i], offsets[i + 1])`. */
 export interface PackedMessages {
@@ -80,6 +86,11 @@ export function validatePackedMessages(data: Uint8Array, offsets: Uint32Array): 
 export function sm3Packed(data: Uint8Array, offsets: Uint32Array, out: Uint8Array, outOffset = 0): void {
   const count = validatePackedMessages(data, offsets);
   assertOutput(out, outOffset, count);
+  const size = uniformSize(offsets);
+  if (size >= 0) {
+    hashFixedRun(data, offsets[0]!, size, count, out, outOffset);
+    return;
+  }
   const state = STATE;
   let start = offsets[0]!;
   for (let i = 0; i < count; i++) {
@@ -118,13 +129,50 @@ export function sm3Fixed(
     );
   }
   assertOutput(out, outOffset, count);
+  hashFixedRun(data, 0, itemSize, count, out, outOffset);
+}
 
+/** The common size of the messages of `offsets` if they all have the same, else -1. */
+function uniformSize(offsets: Uint32Array): number {
+  const count = offsets.length - 1;
+  if (count < SIMD_MIN_COUNT) return -1;
+  const size = offsets[1]! - offsets[0]!;
+  for (let i = 1; i < count; i++) if (offsets[i + 1]! - offsets[i]! !== size) return -1;
+  return size;
+}
+
+/** sm3Fixed's work on validated arguments, for `count` items from `data[start]`. */
+function hashFixedRun(
+  data: Uint8Array,
+  start: number,
+  itemSize: number,
+  count: number,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  if (count >= SIMD_MIN_COUNT && sm3x4Fixed(data, start, itemSize, count, out, outOffset)) return;
+  hashFixedScalar(data, start, itemSize, count, out, outOffset);
+}
+
+/**
+ * The scalar equal-length path: one message at a time through the unrolled compression, the padding
+ * prepared once. Used below SIMD_MIN_COUNT and where WebAssembly SIMD is missing; exported for tests.
+ *
+ * @internal
+ */
+export function hashFixedScalar(
+  data: Uint8Array,
+  start: number,
+  itemSize: number,
+  count: number,
+  out: Uint8Array,
+  outOffset: number,
+): void {
   const state = STATE;
   const tail = TAIL;
   const rest = itemSize % SM3_BLOCK_SIZE;
   const fullBytes = itemSize - rest;
   const tailBlocks = prepareTail(tail, rest, itemSize);
-  let start = 0;
   let at = outOffset;
   for (let i = 0; i < count; i++, start += itemSize, at += SM3_DIGEST_SIZE) {
     resetState(state);
