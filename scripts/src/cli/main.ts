@@ -1,8 +1,11 @@
 // privgate — one command for operators, agencies, auditors and developers.
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit.ts';
+import { registerDatasetCommands } from './datasets.ts';
 import { registerKeysCommands } from './keys.ts';
 import { registerLedgerCommands } from './ledger.ts';
+import { registerNodeCommands } from './node.ts';
+import { registerQueryCommand } from './query.ts';
 
 const program = new Command('privgate')
   .description('PrivGate: privacy-computing gateway for inter-ministry data sharing')
@@ -17,6 +20,9 @@ program
 
 registerKeysCommands(program);
 registerLedgerCommands(program);
+registerNodeCommands(program);
+registerDatasetCommands(program);
+registerQueryCommand(program);
 registerAuditCommands(program);
 
 try {
