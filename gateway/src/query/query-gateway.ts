@@ -37,7 +37,7 @@ import {
 } from '../mpc/index.ts';
 import type { GatewayHost, PeerDirectory, SessionTransports } from '../mpc-transport/index.ts';
 import type { GatewayStore } from '../store/index.ts';
-import { anchorAnswer } from './anchor.ts';
+import { anchorProofs, anchorResult } from './anchor.ts';
 import { asQueryError, classifyFailure } from './classify.ts';
 import { QueryError } from './errors.ts';
 import {
@@ -278,6 +278,9 @@ export class QueryGateway {
       started.catch(() => {});
       const checks = this.#checkAll(spec, state);
       checks.catch(() => {});
+      // The proofs go on the ledger as soon as every contribution is checked, while the MPC runs on.
+      const proofTxs = checks.then((cs) => anchorProofs(this.#c.account, queryIdBytes, cs));
+      proofTxs.catch(() => {});
       const session = this.#participate(spec);
       session.catch(() => {});
       await Promise.race([Promise.all([started, session]), failed]);
@@ -330,7 +333,7 @@ export class QueryGateway {
         resultCommitment: resultCommitment(queryId, output, resultNonce),
       };
       // The proofs and the record go on the ledger with the answer, so an auditor needs nothing else.
-      const { answered } = await anchorAnswer(this.#c.account, queryIdBytes, record, contributions);
+      const answered = await anchorResult(this.#c.account, queryIdBytes, record, await proofTxs);
       const anchors = await Promise.all(
         contributions.map(async (c) => ({
           dataset: c.dataset,

@@ -19,7 +19,7 @@ import {
 import { POLICY_AGGREGATE, POLICY_VERDICT, PURPOSE, startTestNetwork, type TestNetwork } from './network.ts';
 import { relatedInClear, usccOf } from './synthetic.ts';
 
-const QUERY_TIMEOUT = 240_000;
+const QUERY_TIMEOUT = 400_000;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
@@ -82,7 +82,7 @@ async function answeredEvent(queryId: string) {
 }
 
 beforeAll(async () => {
-  net = await startTestNetwork({ enterprises: 50, mpcRoundTimeoutMs: 15_000, stageTimeoutMs: 60_000 });
+  net = await startTestNetwork({ enterprises: 50, mpcRoundTimeoutMs: 30_000, stageTimeoutMs: 120_000 });
   // A subject with a few related parties, so datasets have several proof chunks.
   let subject = usccOf(7);
   for (const s of net.data.enterprises) {
