@@ -6,7 +6,7 @@
  * the supervisor also does so when this process is interrupted (SIGINT, SIGTERM) or exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -59,14 +59,29 @@ function portFree(port: number, host: string): Promise<boolean> {
 }
 
 /**
- * A base port such that `base + o` is free on `host` for every offset in `offsets` (chosen at random in
- * 20000..59999, so concurrent runs rarely collide).
+ * The first port of the kernel's ephemeral range (outgoing connections take their local port from it,
+ * so a listening port chosen there can be taken between the check and the listen).
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A base port such that `base + o` is free on `host` for every offset in `offsets` (chosen at random from
+ * 10000 up to the ephemeral range, so concurrent runs rarely collide and outgoing connections never
+ * take a port between the check and the listen).
  * @throws {Error} if no such range is found in 50 attempts.
  */
 export async function freeBasePort(offsets: readonly number[], host = '127.0.0.1'): Promise<number> {
   const span = Math.max(...offsets) + 1;
+  const slots = Math.max(1, Math.floor((ephemeralLow() - 10_000) / span));
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * Math.floor(40_000 / span)) * span;
+    const base = 10_000 + Math.floor(Math.random() * slots) * span;
     const free = await Promise.all(offsets.map((o) => portFree(base + o, host)));
     if (free.every(Boolean)) return base;
   }
