@@ -65,3 +65,47 @@ export function transferList(...packs: PackedBytes[]): ArrayBuffer[] {
   for (const p of packs) out.push(p.data.buffer as ArrayBuffer, p.offsets.buffer as ArrayBuffer);
   return out;
 }
+
+/**
+ * Checks a batch of byte strings exactly as {@link packBytes} does, without packing it, so a batch that
+ * is shipped in pieces is refused whole before any piece leaves. Returns the total size in bytes.
+ * @throws {AccelError} ACCEL_INVALID_BATCH for too many items, an item that is not bytes or is too large.
+ */
+export function checkBytesBatch(items: readonly Uint8Array[]): number {
+  if (items.length > MAX_BATCH_ITEMS) {
+    throw new AccelError('ACCEL_INVALID_BATCH', `batch larger than ${MAX_BATCH_ITEMS} items`, {
+      items: items.length,
+    });
+  }
+  let total = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!(item instanceof Uint8Array)) {
+      throw new AccelError('ACCEL_INVALID_BATCH', `batch item ${i} is not a Uint8Array`, { index: i });
+    }
+    if (item.length > MAX_MESSAGE_BYTES) {
+      throw new AccelError('ACCEL_INVALID_BATCH', `batch item ${i} larger than ${MAX_MESSAGE_BYTES} bytes`, {
+        index: i,
+      });
+    }
+    total += item.length;
+  }
+  return total;
+}
+
+/**
+ * Packs `items[start .. end)`, already checked by {@link checkBytesBatch}, without copying the array.
+ * @throws {AccelError} ACCEL_INVALID_BATCH if the range holds more than 4 GiB.
+ */
+export function packBytesRange(items: readonly Uint8Array[], start: number, end: number): PackedBytes {
+  const offsets = new Uint32Array(end - start + 1);
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    total += items[i]!.length;
+    if (total > 0xffff_ffff) throw new AccelError('ACCEL_INVALID_BATCH', 'batch larger than 4 GiB');
+    offsets[i - start + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  for (let i = start; i < end; i++) data.set(items[i]!, offsets[i - start]!);
+  return { data, offsets };
+}

@@ -8,6 +8,16 @@ export type WorkerRequest =
   | { id: number; op: 'merkle'; leaves: PackedBytes }
   | {
       id: number;
+      op: 'sm3-shared';
+      /** An arena laid out by sm3ArenaLayout(count, dataBytes); digests of start..end are written into it. */
+      buffer: SharedArrayBuffer;
+      count: number;
+      dataBytes: number;
+      start: number;
+      end: number;
+    }
+  | {
+      id: number;
       op: 'sm2-verify';
       publicKeys: PackedBytes;
       messages: PackedBytes;

@@ -9,6 +9,7 @@ import {
   sm3BatchKernel,
   sm3MerkleKernel,
 } from '../kernels.ts';
+import { sm3SharedKernel } from '../sm3-shared.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 const port = parentPort;
@@ -24,6 +25,11 @@ port.on('message', (req: WorkerRequest) => {
         const bytes = sm3BatchKernel(req.messages);
         res = { id: req.id, ok: true, bytes };
         transfer = [bytes.buffer as ArrayBuffer];
+        break;
+      }
+      case 'sm3-shared': {
+        sm3SharedKernel(req.buffer, req.count, req.dataBytes, req.start, req.end);
+        res = { id: req.id, ok: true };
         break;
       }
       case 'merkle': {
