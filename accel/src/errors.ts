@@ -15,7 +15,8 @@ export type AccelErrorCode =
   | 'ACCEL_QUEUE_FULL'
   | 'ACCEL_WORKER_FAILED'
   | 'ACCEL_BACKEND_UNAVAILABLE'
-  | 'ACCEL_INVALID_BATCH';
+  | 'ACCEL_INVALID_BATCH'
+  | 'GROTH16_INVALID_VKEY';
 
 /** The wire form of an error crossing a worker or network boundary. */
 export interface SerializedError {
@@ -80,4 +81,5 @@ const ACCEL_CODES: ReadonlySet<string> = new Set<AccelErrorCode>([
   'ACCEL_WORKER_FAILED',
   'ACCEL_BACKEND_UNAVAILABLE',
   'ACCEL_INVALID_BATCH',
+  'GROTH16_INVALID_VKEY',
 ]);

@@ -11,6 +11,7 @@ import {
   sm3MerkleKernel,
 } from './kernels.ts';
 import { packSignRequests, packVerifyRequests } from './requests.ts';
+import { groth16VerifyKernel, poseidonHashKernel, poseidonMerkleKernel } from './zk-kernels.ts';
 
 /** Creates the single-thread backend. */
 export function createCpuAccelerator(): Accelerator {
@@ -44,6 +45,10 @@ export function createCpuAccelerator(): Accelerator {
         const out = sm2SignKernel(state, b.privateKeys, b.messages, b.userIds, b.formats);
         return items.map((_, i) => packedItem(out, i).slice());
       }),
+    poseidonHashBatch: (arity, inputs) => guard(() => poseidonHashKernel(arity, inputs)),
+    poseidonMerkleRoot: (leaves, depth) => guard(() => poseidonMerkleKernel(leaves, depth)),
+    groth16VerifyBatch: (vkey, items) =>
+      guard(() => Array.from(groth16VerifyKernel(vkey, items), (x) => x === 1)),
     close: async () => {
       closed = true;
     },

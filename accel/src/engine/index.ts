@@ -4,7 +4,11 @@ export { type AcceleratorOptions, createAccelerator, type PrivGateAccelerator } 
 export {
   type Accelerator,
   type BackendName,
+  type Groth16Proof,
+  type Groth16VerificationKey,
+  type Groth16VerifyItem,
   MAX_BATCH_ITEMS,
+  MAX_GROTH16_ITEMS,
   MAX_MESSAGE_BYTES,
   type Sm2SignRequest,
   type Sm2VerifyRequest,

@@ -17,6 +17,7 @@ import { packSignRequests, packVerifyRequests } from './requests.ts';
 import { shardByKey } from './shard.ts';
 import { packIntoArena, SharedArenas, SM3_ARENA_MAX_BYTES, sm3ArenaLayout } from './sm3-shared.ts';
 import { WorkerPool } from './workers/pool.ts';
+import { workersGroth16Verify, workersPoseidonHash, workersPoseidonMerkle } from './zk-workers.ts';
 
 /** Options of the workers backend. */
 export interface WorkersOptions {
@@ -221,6 +222,9 @@ export function createWorkersAccelerator(options: WorkersOptions = {}): Accelera
     sm3MerkleRoot,
     sm2VerifyBatch,
     sm2SignBatch,
+    poseidonHashBatch: (arity, inputs) => workersPoseidonHash(pool, arity, inputs),
+    poseidonMerkleRoot: (leaves, depth) => workersPoseidonMerkle(pool, leaves, depth),
+    groth16VerifyBatch: (vkey, items) => workersGroth16Verify(pool, vkey, items),
     close: () => pool.close(),
   };
 }

@@ -1,6 +1,7 @@
 // Messages between the pool and its workers. Payloads are packed lists whose buffers are transferred.
 import type { SerializedError } from '../../errors.ts';
 import type { PackedBytes } from '../codec.ts';
+import type { Groth16VerificationKey, Groth16VerifyItem } from '../interface.ts';
 
 /** A request to a worker. */
 export type WorkerRequest =
@@ -31,7 +32,10 @@ export type WorkerRequest =
       messages: PackedBytes;
       userIds: PackedBytes;
       formats: Uint8Array;
-    };
+    }
+  | { id: number; op: 'poseidon'; arity: number; inputs: Uint8Array }
+  | { id: number; op: 'poseidon-merkle'; leaves: Uint8Array; depth: number }
+  | { id: number; op: 'groth16-verify'; vkey: Groth16VerificationKey; items: Groth16VerifyItem[] };
 
 /** A worker's answer: bytes (digests, verdicts), a packed list (signatures), or an error. */
 export type WorkerResponse =

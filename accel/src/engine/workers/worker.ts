@@ -10,6 +10,7 @@ import {
   sm3MerkleKernel,
 } from '../kernels.ts';
 import { sm3SharedKernel } from '../sm3-shared.ts';
+import { groth16VerifyKernel, poseidonHashKernel, poseidonMerkleKernel } from '../zk-kernels.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 const port = parentPort;
@@ -39,6 +40,23 @@ port.on('message', (req: WorkerRequest) => {
       }
       case 'sm2-verify': {
         const bytes = sm2VerifyKernel(state, req.publicKeys, req.messages, req.signatures, req.userIds);
+        res = { id: req.id, ok: true, bytes };
+        transfer = [bytes.buffer as ArrayBuffer];
+        break;
+      }
+      case 'poseidon': {
+        const bytes = poseidonHashKernel(req.arity, req.inputs);
+        res = { id: req.id, ok: true, bytes };
+        transfer = [bytes.buffer as ArrayBuffer];
+        break;
+      }
+      case 'poseidon-merkle': {
+        const bytes = poseidonMerkleKernel(req.leaves, req.depth);
+        res = { id: req.id, ok: true, bytes };
+        break;
+      }
+      case 'groth16-verify': {
+        const bytes = groth16VerifyKernel(req.vkey, req.items);
         res = { id: req.id, ok: true, bytes };
         transfer = [bytes.buffer as ArrayBuffer];
         break;
