@@ -5,8 +5,14 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashFixedScalar } from '../src/sm3/batch.ts';
-import { packMessages, sm3, sm3Fixed, sm3Packed } from '../src/sm3/index.ts';
-import { SM3X4_MAX_ITEM, sm3x4Available, sm3x4Fixed, sm3x4Validates } from '../src/sm3/simd/sm3x4.ts';
+import { packMessages, sm3, sm3Fixed, sm3MerkleRoot, sm3Packed } from '../src/sm3/index.ts';
+import {
+  SM3X4_MAX_ITEM,
+  sm3x4Available,
+  sm3x4Fixed,
+  sm3x4Prefixed,
+  sm3x4Validates,
+} from '../src/sm3/simd/sm3x4.ts';
 import { buildSm3x4Module } from '../src/sm3/simd/sm3x4-module.ts';
 import { FunctionBody } from '../src/sm3/simd/wasm-writer.ts';
 
@@ -133,6 +139,52 @@ describe('4-lane SIMD SM3 kernel', () => {
     // sm3Fixed still hashes them, through the scalar path.
     sm3Fixed(data, SM3X4_MAX_ITEM + 1, 4, out);
     expectDigests(data, 0, SM3X4_MAX_ITEM + 1, 4, out);
+  });
+});
+
+describe('4-lane kernel with a prefix byte (Merkle leaves and nodes)', () => {
+  const prefixed = (prefix: number, m: Uint8Array): string =>
+    createHash('sm3').update(Uint8Array.of(prefix)).update(m).digest('hex');
+
+  it('agrees with OpenSSL on prefix ‖ message for every length 0..300 and several prefixes', () => {
+    const bytes = prng(0x9e);
+    for (let size = 0; size <= 300; size++) {
+      const prefix = [0x00, 0x01, 0x80, 0xff][size % 4]!;
+      const count = 1 + (size % 7);
+      const data = bytes(1 + size * count);
+      const out = new Uint8Array(32 * count);
+      expect(sm3x4Prefixed(data, 1, size, count, prefix, out, 0)).toBe(true);
+      for (let i = 0; i < count; i++) {
+        const m = data.subarray(1 + size * i, 1 + size * (i + 1));
+        expect(hex(out.subarray(32 * i, 32 * i + 32)), `size ${size}, item ${i}`).toBe(prefixed(prefix, m));
+      }
+    }
+  });
+
+  it('reduces a level of digests in place: SM3(0x01 ‖ left ‖ right) for each pair', () => {
+    const level = prng(0x1e7)(32 * 2 * 4103);
+    const pairs = level.slice();
+    expect(sm3x4Prefixed(level, 0, 64, 4103, 0x01, level, 0)).toBe(true);
+    for (let p = 0; p < 4103; p++) {
+      expect(hex(level.subarray(32 * p, 32 * p + 32))).toBe(
+        prefixed(0x01, pairs.subarray(64 * p, 64 * p + 64)),
+      );
+    }
+  });
+
+  it('declines messages whose prefixed length reaches the size limit', () => {
+    const out = new Uint8Array(128).fill(0xee);
+    const data = new Uint8Array(4 * SM3X4_MAX_ITEM);
+    expect(sm3x4Prefixed(data, 0, SM3X4_MAX_ITEM, 4, 0x00, out, 0)).toBe(false);
+    expect(out.every((b) => b === 0xee)).toBe(true);
+  });
+
+  it('Merkle roots of packed leaves that start past offset 0 match the array form', () => {
+    const leaves = Array.from({ length: 1000 }, (_, i) => prng(i + 3)(32));
+    const packed = packMessages([new Uint8Array(5), ...leaves]);
+    const offsets = packed.offsets.subarray(1);
+    expect(offsets[0]).toBe(5);
+    expect(hex(sm3MerkleRoot({ data: packed.data, offsets }))).toBe(hex(sm3MerkleRoot(leaves)));
   });
 });
 

@@ -7,12 +7,14 @@
 // The 0x00 / 0x01 prefixes keep a leaf from ever being mistaken for an inner node (the second-preimage
 // attack on unprefixed trees). The tree is built bottom-up: pairing neighbours level by level and
 // carrying an unpaired last node up unchanged yields exactly the RFC 6962 shape, and it lets each level
-// be hashed as one `sm3Fixed` batch over a packed 65-byte-record buffer instead of node by node.
+// be hashed as one batch instead of node by node: on the 4-lane SIMD kernel straight from the level's
+// digests (the kernel puts the prefix byte in front), else as `sm3Fixed` over 65-byte records.
 // Proofs are RFC 6962 §2.1.1 audit paths (siblings from the leaf upwards) and are checked with the
 // RFC 9162 §2.1.3.2 algorithm.
 
 import type { PackedMessages } from './batch.ts';
 import { sm3Fixed, sm3Packed, validatePackedMessages } from './batch.ts';
+import { SM3X4_MAX_ITEM, sm3x4Prefixed } from './simd/sm3x4.ts';
 import { SM3_DIGEST_SIZE, sm3 } from './sm3.ts';
 
 /** Leaves as separate byte arrays, or packed like {@link sm3Packed}'s input. */
@@ -25,11 +27,15 @@ const NODE_SIZE = 1 + 2 * SM3_DIGEST_SIZE;
 // leaves and the copied bytes are still in cache when they are hashed.
 const CHUNK_BYTES = 1 << 20;
 const NODE_CHUNK = Math.floor(CHUNK_BYTES / NODE_SIZE);
+// Fewer hashes than this per batch go through the scalar path (a SIMD group is four lanes).
+const SIMD_MIN = 4;
 
 interface LeafSource {
   readonly count: number;
   length(i: number): number;
   copy(i: number, into: Uint8Array, at: number): void;
+  /** All leaves as one run of bytes, if they are stored that way and have one length. */
+  contiguous?(): { data: Uint8Array; start: number } | undefined;
 }
 
 function leafSource(leaves: Sm3MerkleLeaves): LeafSource {
@@ -53,6 +59,11 @@ function leafSource(leaves: Sm3MerkleLeaves): LeafSource {
   return {
     count,
     length: (i) => offsets[i + 1]! - offsets[i]!,
+    contiguous: () => {
+      const size = count > 0 ? offsets[1]! - offsets[0]! : 0;
+      for (let k = 1; k < count; k++) if (offsets[k + 1]! - offsets[k]! !== size) return undefined;
+      return { data, start: offsets[0]! };
+    },
     copy: (i, into, at) => {
       const from = offsets[i]!;
       const to = offsets[i + 1]!;
@@ -63,9 +74,39 @@ function leafSource(leaves: Sm3MerkleLeaves): LeafSource {
   };
 }
 
+/** The common length of all leaves, or -1. */
+function uniformLength(source: LeafSource): number {
+  const n = source.count;
+  const size = n > 0 ? source.length(0) : -1;
+  for (let i = 1; i < n; i++) if (source.length(i) !== size) return -1;
+  return size;
+}
+
+/**
+ * Leaves of one length on the SIMD kernel: straight from packed input, else gathered ~1 MiB at a time.
+ * Returns false, having written nothing, where the kernel cannot run.
+ */
+function hashUniformLeaves(source: LeafSource, size: number, out: Uint8Array): boolean {
+  const n = source.count;
+  const whole = source.contiguous?.();
+  if (whole) return sm3x4Prefixed(whole.data, whole.start, size, n, LEAF_PREFIX, out, 0);
+  const per = Math.max(SIMD_MIN, Math.floor(CHUNK_BYTES / Math.max(1, size)));
+  const gathered = new Uint8Array(Math.min(n, per) * size);
+  for (let first = 0; first < n; first += per) {
+    const count = Math.min(per, n - first);
+    for (let i = 0; i < count; i++) source.copy(first + i, gathered, i * size);
+    if (!sm3x4Prefixed(gathered, 0, size, count, LEAF_PREFIX, out, SM3_DIGEST_SIZE * first)) return false;
+  }
+  return true;
+}
+
 /** Writes SM3(0x00 ‖ leaf_i) for every leaf to `out[32 i ..]`, a chunk of leaves per batch call. */
 function hashLeaves(source: LeafSource, out: Uint8Array): void {
   const n = source.count;
+  if (n >= SIMD_MIN) {
+    const size = uniformLength(source);
+    if (size >= 0 && size < SM3X4_MAX_ITEM && hashUniformLeaves(source, size, out)) return;
+  }
   let first = 0;
   while (first < n) {
     // Gather leaves until the chunk holds ~1 MiB (always at least one leaf).
@@ -98,12 +139,22 @@ function hashLeaves(source: LeafSource, out: Uint8Array): void {
 
 /**
  * Hashes level `cur` (m digests) into the next level in `next` and returns its size, ceil(m / 2).
- * `next` may be `cur` itself: node p is written at 32 p, which only overwrites inputs already copied
- * into `records`.
+ * `next` may be `cur` itself: node p is written at 32 p, which only overwrites inputs already read
+ * (into the kernel's memory or `records`). `scratch.records` is the scalar path's work buffer, made on
+ * first use.
  */
-function reduceLevel(cur: Uint8Array, m: number, records: Uint8Array, next: Uint8Array): number {
+function reduceLevel(
+  cur: Uint8Array,
+  m: number,
+  next: Uint8Array,
+  scratch: { records?: Uint8Array },
+): number {
   const pairs = Math.floor(m / 2);
-  for (let p0 = 0; p0 < pairs; p0 += NODE_CHUNK) {
+  // Two child digests side by side are exactly a node's message after its 0x01 prefix.
+  const simd = pairs >= SIMD_MIN && sm3x4Prefixed(cur, 0, 2 * SM3_DIGEST_SIZE, pairs, NODE_PREFIX, next, 0);
+  for (let p0 = 0; !simd && p0 < pairs; p0 += NODE_CHUNK) {
+    scratch.records ??= new Uint8Array(NODE_SIZE * Math.min(NODE_CHUNK, pairs));
+    const records = scratch.records;
     const count = Math.min(NODE_CHUNK, pairs - p0);
     let from = 2 * SM3_DIGEST_SIZE * p0;
     for (let i = 0, at = 0; i < count; i++, at += NODE_SIZE) {
@@ -122,10 +173,6 @@ function reduceLevel(cur: Uint8Array, m: number, records: Uint8Array, next: Uint
   return m - pairs;
 }
 
-function recordBuffer(n: number): Uint8Array {
-  return new Uint8Array(NODE_SIZE * Math.max(1, Math.min(NODE_CHUNK, Math.floor(n / 2))));
-}
-
 /**
  * Computes the root of the SM3 Merkle tree over `leaves` (rule in this file's header); the empty tree's
  * root is SM3(""). Memory beyond the leaves is 32 bytes per leaf plus a 1 MiB work buffer.
@@ -141,9 +188,9 @@ export function sm3MerkleRoot(leaves: Sm3MerkleLeaves): Uint8Array {
   if (n === 0) return sm3(new Uint8Array(0));
   const level = new Uint8Array(SM3_DIGEST_SIZE * n);
   hashLeaves(source, level);
-  const records = recordBuffer(n);
+  const scratch = {};
   let m = n;
-  while (m > 1) m = reduceLevel(level, m, records, level);
+  while (m > 1) m = reduceLevel(level, m, level, scratch);
   return level.slice(0, SM3_DIGEST_SIZE);
 }
 
@@ -174,10 +221,10 @@ export class Sm3MerkleTree {
     let level = new Uint8Array(SM3_DIGEST_SIZE * this.count);
     hashLeaves(source, level);
     this.levels.push(level);
-    const records = recordBuffer(this.count);
+    const scratch = {};
     for (let m = this.count; m > 1; ) {
       const next = new Uint8Array(SM3_DIGEST_SIZE * Math.ceil(m / 2));
-      m = reduceLevel(level, m, records, next);
+      m = reduceLevel(level, m, next, scratch);
       this.levels.push(next);
       level = next;
     }

@@ -139,10 +139,15 @@ function emitRounds(fb: FunctionBody, st: number, words: WordSource): void {
   }
 }
 
-/** compress(st, p0, p1, p2, p3): one 64-byte block per lane, lane k's block at address p_k. */
+/**
+ * compress(st, p0, p1, p2, p3, mask, set): one 64-byte block per lane, lane k's block at address p_k,
+ * its first word W_0 replaced by (W_0 & mask) | set: how a one-byte prefix (a Merkle domain byte) is
+ * put in front of a message read from one byte before it.
+ */
 function compressFunction(): ModuleFunction {
-  const fb = new FunctionBody(5);
+  const fb = new FunctionBody(7);
   const st = 0;
+  const [mask, set] = [5, 6];
   const w = Array.from({ length: 68 }, () => fb.local(V128));
   const r = Array.from({ length: 4 }, () => fb.local(V128));
   const t = Array.from({ length: 4 }, () => fb.local(V128));
@@ -174,6 +179,7 @@ function compressFunction(): ModuleFunction {
       .shuffle(HALF_HI)
       .set(w[4 * q + 3]!);
   }
+  fb.get(w[0]!).get(mask).splat().and().get(set).splat().or().set(w[0]!);
   emitRounds(fb, st, {
     pushW: (j) => fb.get(w[j]!),
     pushWPrime: (j) =>
@@ -202,7 +208,7 @@ function compressFunction(): ModuleFunction {
         .set(w[k]!);
     },
   });
-  return { params: [I32, I32, I32, I32, I32], results: [], body: fb };
+  return { params: [I32, I32, I32, I32, I32, I32, I32], results: [], body: fb };
 }
 
 /** compressConst(st, table): the same block in every lane, already expanded at `table` (CONST_W_AT). */
@@ -245,15 +251,20 @@ const COMPRESS_CONST = 1;
 const DIGEST = 2;
 
 /**
- * hash(in, itemSize, count, out, fullBlocks, rest, constBlock): SM3 of `count` messages of `itemSize`
- * bytes at `in`, digests to `out` (room for `count` rounded up to 4). Per group of four: the full
- * blocks in place, then, if `rest` > 0, the last `rest` bytes copied over the padded tails at TAILS_AT,
- * then, if `constBlock`, the pre-expanded block at CONST_W_AT. A last group of fewer than four repeats
- * its last message in the spare lanes.
+ * hash(in, stride, count, out, fullBlocks, tailLen, constBlock, shift, tailSrc, tailDst, mask0, set0):
+ * SM3 of `count` messages, message i read from m_i = in + stride i; digests to `out` (room for `count`
+ * rounded up to 4). Per group of four: the full blocks from m_i + shift + 64 b (block 0 patched with
+ * mask0 / set0, see compress), then, if tailLen + tailDst > 0, bytes m_i + tailSrc .. + tailLen
+ * copied to byte tailDst of the padded tails at TAILS_AT, then, if `constBlock`, the pre-expanded block at
+ * CONST_W_AT. A last group of fewer than four repeats its last message in the spare lanes.
+ *
+ * A plain message has shift 0, tailSrc 64 fullBlocks, tailDst 0, mask0 -1, set0 0; a message with a
+ * one-byte prefix p reads its blocks one byte early (shift -1) with byte 0 replaced by p.
  */
 function hashFunction(): ModuleFunction {
-  const fb = new FunctionBody(7);
-  const [inPtr, itemSize, count, out, fullBlocks, rest, constBlock] = [0, 1, 2, 3, 4, 5, 6];
+  const fb = new FunctionBody(12);
+  const [inPtr, stride, count, out, fullBlocks, tailLen, constBlock] = [0, 1, 2, 3, 4, 5, 6];
+  const [shift, tailSrc, tailDst, mask0, set0] = [7, 8, 9, 10, 11];
   const g = fb.local(I32);
   const b = fb.local(I32);
   const off = fb.local(I32);
@@ -262,37 +273,44 @@ function hashFunction(): ModuleFunction {
   fb.get(count).eqz().brIf(0);
   fb.open('loop');
   for (let k = 0; k < 4; k++) {
-    // m_k = in + min(g + k, count - 1) * itemSize
+    // m_k = in + min(g + k, count - 1) * stride
     fb.get(g).i32(k).add().get(count).i32(1).sub().get(g).i32(k).add().get(count).ltU().select();
-    fb.get(itemSize).mul().get(inPtr).add().set(m[k]!);
+    fb.get(stride).mul().get(inPtr).add().set(m[k]!);
   }
   for (let i = 0; i < 8; i++)
     fb.i32(STATE_AT)
       .const128(splat(IV[i]!))
       .store128(16 * i);
-  fb.i32(0).set(off);
+  fb.get(shift).set(off);
   fb.open('block');
   fb.get(fullBlocks).eqz().brIf(0);
   fb.i32(0).set(b);
   fb.open('loop');
   fb.i32(STATE_AT);
   for (let k = 0; k < 4; k++) fb.get(m[k]!).get(off).add();
+  // Block 0 takes the patch, later blocks none: b == 0 ? mask0 : -1, b == 0 ? set0 : 0.
+  fb.get(mask0).i32(-1).get(b).eqz().select();
+  fb.get(set0).i32(0).get(b).eqz().select();
   fb.call(COMPRESS);
   fb.get(off).i32(64).add().set(off);
   fb.get(b).i32(1).add().tee(b).get(fullBlocks).ltU().brIf(0);
   fb.end();
   fb.end();
-  fb.get(rest).open('if');
-  for (let k = 0; k < 4; k++)
+  // A tail block exists when it holds message bytes: tailLen of them, plus the prefix when tailDst is 1.
+  fb.get(tailLen).get(tailDst).add().open('if');
+  for (let k = 0; k < 4; k++) {
     fb.i32(TAILS_AT + 64 * k)
-      .get(m[k]!)
-      .get(off)
+      .get(tailDst)
       .add()
-      .get(rest)
+      .get(m[k]!)
+      .get(tailSrc)
+      .add()
+      .get(tailLen)
       .memoryCopy();
+  }
   fb.i32(STATE_AT);
   for (let k = 0; k < 4; k++) fb.i32(TAILS_AT + 64 * k);
-  fb.call(COMPRESS);
+  fb.i32(-1).i32(0).call(COMPRESS);
   fb.end();
   fb.get(constBlock).open('if');
   fb.i32(STATE_AT).i32(CONST_W_AT).call(COMPRESS_CONST);
@@ -301,7 +319,12 @@ function hashFunction(): ModuleFunction {
   fb.get(g).i32(4).add().tee(g).get(count).ltU().brIf(0);
   fb.end();
   fb.end();
-  return { params: [I32, I32, I32, I32, I32, I32, I32], results: [], body: fb, export: 'hash' };
+  return {
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+    results: [],
+    body: fb,
+    export: 'hash',
+  };
 }
 
 /**

@@ -27,20 +27,26 @@ const Wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 type HashExport = (
   inPtr: number,
-  itemSize: number,
+  stride: number,
   count: number,
   out: number,
   fullBlocks: number,
-  rest: number,
+  tailLen: number,
   constBlock: number,
+  shift: number,
+  tailSrc: number,
+  tailDst: number,
+  mask0: number,
+  set0: number,
 ) => void;
 
 interface Kernel {
   hash: HashExport;
   memory: Uint8Array;
   words: DataView;
-  /** The item size the tails and constant table were last prepared for (-1: none). */
-  preparedFor: number;
+  /** The message length and prefix the tails and constant table were last prepared for. */
+  preparedLength: number;
+  preparedPrefix: number;
 }
 
 // undefined: not tried yet; null: this engine cannot run it (no WebAssembly SIMD).
@@ -57,7 +63,8 @@ function load(): Kernel | null {
       hash: instance.exports.hash as HashExport,
       memory: new Uint8Array(memory.buffer),
       words: new DataView(memory.buffer),
-      preparedFor: -1,
+      preparedLength: -1,
+      preparedPrefix: -1,
     };
   } catch {
     return null;
@@ -104,26 +111,86 @@ function writeBitLength(block: Uint8Array, bytes: number): void {
 }
 
 /**
- * Prepares the padding for messages of `itemSize` bytes (§5.2): the tail template in each lane's
- * tail block when the last partial block holds message bytes, and the expanded constant block when the
- * last block holds none.
+ * Prepares the padding for messages of `length` bytes (§5.2): the tail template in each lane's tail
+ * block when the last partial block holds message bytes (with the prefix byte in front when the whole
+ * message fits in it), and the expanded constant block when the last block holds none.
  */
-function prepare(k: Kernel, itemSize: number): void {
-  if (k.preparedFor === itemSize) return;
-  const rest = itemSize % 64;
-  const tail = new Uint8Array(64);
+function prepare(k: Kernel, length: number, prefix: number): void {
+  if (k.preparedLength === length && k.preparedPrefix === prefix) return;
+  const rest = length % 64;
   if (rest > 0) {
+    const tail = new Uint8Array(64);
+    if (prefix >= 0 && length < 64) tail[0] = prefix;
     tail[rest] = 0x80;
-    if (rest < 56) writeBitLength(tail, itemSize);
+    if (rest < 56) writeBitLength(tail, length);
     for (let lane = 0; lane < 4; lane++) k.memory.set(tail, TAILS_AT + 64 * lane);
   }
   if (rest === 0 || rest >= 56) {
     const last = new Uint8Array(64);
     if (rest === 0) last[0] = 0x80;
-    writeBitLength(last, itemSize);
+    writeBitLength(last, length);
     writeExpandedBlock(k, last);
   }
-  k.preparedFor = itemSize;
+  k.preparedLength = length;
+  k.preparedPrefix = prefix;
+}
+
+/**
+ * Hashes `count` messages `prefix ‖ data[start + stride i .. + itemSize)` (no prefix when `prefix` is
+ * -1), digest i to `out[outOffset + 32 i ..]`. Reads `stride` ≥ `itemSize` bytes per message. Returns
+ * false, having done nothing, if the kernel cannot run here or the messages are too long.
+ */
+function run(
+  data: Uint8Array,
+  start: number,
+  itemSize: number,
+  stride: number,
+  count: number,
+  prefix: number,
+  out: Uint8Array,
+  outOffset: number,
+): boolean {
+  if (stride > SM3X4_MAX_ITEM) return false;
+  if (kernel === undefined) kernel = load();
+  const k = kernel;
+  if (k === null) return false;
+  const prefixed = prefix >= 0 ? 1 : 0;
+  const length = itemSize + prefixed;
+  prepare(k, length, prefix);
+  const rest = length % 64;
+  const fullBlocks = (length - rest) / 64;
+  const constBlock = rest === 0 || rest >= 56 ? 1 : 0;
+  // Message bytes of the tail: after the full blocks (which, with a prefix, start one byte early), or
+  // the whole message after the prefix already in the template when there is no full block.
+  const tailSrc = fullBlocks === 0 ? 0 : 64 * fullBlocks - prefixed;
+  const tailDst = fullBlocks === 0 ? prefixed : 0;
+  const tailLen = rest === 0 ? 0 : rest - tailDst;
+  const mask0 = prefixed ? 0x00ffffff : -1;
+  const set0 = prefixed ? prefix << 24 : 0;
+  const perCall = Math.max(4, Math.min(CHUNK_ITEMS, Math.floor(CHUNK_BYTES / Math.max(1, stride))) & ~3);
+  const memory = k.memory;
+  for (let first = 0; first < count; first += perCall) {
+    const n = Math.min(perCall, count - first);
+    const from = start + first * stride;
+    // The last message needs only itemSize bytes: do not read past the end of data.
+    memory.set(data.subarray(from, from + (n - 1) * stride + itemSize), IN_AT);
+    k.hash(
+      IN_AT,
+      stride,
+      n,
+      OUT_AT,
+      fullBlocks,
+      tailLen,
+      constBlock,
+      -prefixed,
+      tailSrc,
+      tailDst,
+      mask0,
+      set0,
+    );
+    out.set(memory.subarray(OUT_AT, OUT_AT + 32 * n), outOffset + 32 * first);
+  }
+  return true;
 }
 
 /**
@@ -141,22 +208,27 @@ export function sm3x4Fixed(
   out: Uint8Array,
   outOffset: number,
 ): boolean {
-  if (itemSize > SM3X4_MAX_ITEM) return false;
-  if (kernel === undefined) kernel = load();
-  const k = kernel;
-  if (k === null) return false;
-  prepare(k, itemSize);
-  const rest = itemSize % 64;
-  const fullBlocks = (itemSize - rest) / 64;
-  const constBlock = rest === 0 || rest >= 56 ? 1 : 0;
-  const perCall = Math.max(4, Math.min(CHUNK_ITEMS, Math.floor(CHUNK_BYTES / Math.max(1, itemSize))) & ~3);
-  const memory = k.memory;
-  for (let first = 0; first < count; first += perCall) {
-    const n = Math.min(perCall, count - first);
-    const from = start + first * itemSize;
-    memory.set(data.subarray(from, from + n * itemSize), IN_AT);
-    k.hash(IN_AT, itemSize, n, OUT_AT, fullBlocks, rest, constBlock);
-    out.set(memory.subarray(OUT_AT, OUT_AT + 32 * n), outOffset + 32 * first);
-  }
-  return true;
+  return run(data, start, itemSize, itemSize, count, -1, out, outOffset);
+}
+
+/**
+ * Hashes `count` messages `prefix ‖ data[start + itemSize i .. + itemSize)` (a Merkle tree's domain
+ * byte in front of a leaf, or of two child digests); digest i goes to `out[outOffset + 32 i ..]`. `out`
+ * may be `data` itself if digest i never lands on message bytes after message i (32 ≤ itemSize and
+ * outOffset ≤ start). Returns false, having done nothing, if the kernel cannot run here or `itemSize`
+ * is at least {@link SM3X4_MAX_ITEM}. The caller has validated every range.
+ *
+ * @internal
+ */
+export function sm3x4Prefixed(
+  data: Uint8Array,
+  start: number,
+  itemSize: number,
+  count: number,
+  prefix: number,
+  out: Uint8Array,
+  outOffset: number,
+): boolean {
+  if (itemSize + 1 > SM3X4_MAX_ITEM) return false;
+  return run(data, start, itemSize, itemSize, count, prefix & 0xff, out, outOffset);
 }

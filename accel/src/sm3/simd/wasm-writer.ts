@@ -38,6 +38,7 @@ const SIMD = {
   v128Load: 0x00,
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
+  i32x4Splat: 0x11,
   v128Const: 0x0c,
   i8x16Shuffle: 0x0d,
   v128Not: 0x4d,
@@ -227,6 +228,11 @@ export class FunctionBody {
     this.#simd(SIMD.i8x16Shuffle);
     this.code.push(...lanes);
     return this;
+  }
+
+  /** i32x4.splat: the i32 on the stack in all four lanes. */
+  splat(): this {
+    return this.#simd(SIMD.i32x4Splat);
   }
 
   not(): this {
