@@ -1,0 +1,112 @@
+// Host side of the Poseidon kernel (poseidon.wgsl.ts): pairs of BN254 scalars in, one hash each out,
+// identical to circomlibjs's `poseidon([a, b])`. Elements travel as 32-byte little-endian integers,
+// which are exactly the kernel's eight little-endian 32-bit limbs, so packed batches are uploaded as
+// they are.
+
+import { fromLimbs, montgomeryConstants, toLimbs } from './field.wgsl.ts';
+import { BN254_FR, packField, unpackField } from './fields.ts';
+import type { KernelStyle } from './kernel-style.ts';
+import { POSEIDON_WORKGROUP, poseidonWgsl } from './poseidon.wgsl.ts';
+import { POSEIDON_T3_C, POSEIDON_T3_M } from './poseidon-constants.ts';
+import type { GpuRuntime } from './runtime.ts';
+
+/** Hashes per GPU job (bounded so one dispatch never runs long enough to trip a driver watchdog). */
+const JOB_ITEMS = 1 << 18;
+
+let constantWords: Uint32Array | undefined;
+
+/** Round constants then MDS matrix, in Montgomery form, as limbs. */
+function constants(): Uint32Array {
+  if (!constantWords) {
+    const { p, one } = montgomeryConstants(BN254_FR.p);
+    const all = [...POSEIDON_T3_C, ...POSEIDON_T3_M.flat()].map((c) => (c * one) % p);
+    constantWords = packField(all, p, 'poseidon constant');
+  }
+  return constantWords;
+}
+
+/**
+ * Poseidon(a, b) for each pair of elements given as limbs (16 words per pair, each element < r);
+ * answers 8 words per hash.
+ */
+export async function poseidon2WordsGpu(
+  rt: GpuRuntime,
+  words: Uint32Array,
+  style: KernelStyle = 'compact',
+): Promise<Uint32Array> {
+  const count = words.length / 16;
+  if (!Number.isInteger(count))
+    throw new RangeError('poseidon2: inputs must be whole pairs of 8-word elements');
+  const out = new Uint32Array(count * 8);
+  for (let start = 0; start < count; start += JOB_ITEMS) {
+    const n = Math.min(JOB_ITEMS, count - start);
+    const slice = words.subarray(start * 16, (start + n) * 16);
+    const [bytes] = await rt.run(async () => {
+      const pipeline = await rt.pipeline(`poseidon-${style}`, poseidonWgsl(style));
+      const inBuf = rt.buffer('poseidon:in', slice.byteLength);
+      const cBuf = rt.buffer('poseidon:constants', constants().byteLength);
+      const outBuf = rt.buffer('poseidon:out', n * 32);
+      rt.write(inBuf, slice);
+      rt.write(cBuf, constants());
+      const params = rt.uniform('poseidon', Uint32Array.of(n));
+      return {
+        passes: [
+          {
+            pipeline,
+            buffers: [inBuf, cBuf, outBuf, params],
+            invocations: n,
+            workgroupSize: POSEIDON_WORKGROUP,
+          },
+        ],
+        read: [{ buffer: outBuf, bytes: n * 32 }],
+      };
+    });
+    out.set(new Uint32Array(bytes!.buffer, bytes!.byteOffset, n * 8), start * 8);
+  }
+  return out;
+}
+
+/**
+ * Poseidon(a, b) for each pair, on the GPU.
+ * @throws {RangeError} if an input is not a bigint in [0, r) (r: the BN254 scalar field modulus).
+ */
+export async function poseidon2BatchGpu(
+  rt: GpuRuntime,
+  inputs: readonly (readonly [bigint, bigint])[],
+  options: { style?: KernelStyle } = {},
+): Promise<bigint[]> {
+  const flat = new Array<bigint>(inputs.length * 2);
+  inputs.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new RangeError(`inputs[${i}]: expected [a, b]`);
+    flat[2 * i] = pair[0];
+    flat[2 * i + 1] = pair[1];
+  });
+  const packed = packField(flat, BN254_FR.p, 'inputs (flattened)');
+  const out = await poseidon2WordsGpu(rt, packed, options.style);
+  return unpackField(out, inputs.length);
+}
+
+const R_LIMBS = toLimbs(BN254_FR.p);
+
+/**
+ * Poseidon(a, b) for pairs of 32-byte little-endian elements (the engine's packed form), reducing
+ * elements ≥ r mod r as circomlibjs does; 32 little-endian bytes per hash.
+ */
+export async function poseidon2BytesGpu(
+  rt: GpuRuntime,
+  inputs: Uint8Array,
+  style: KernelStyle = 'compact',
+): Promise<Uint8Array> {
+  const words = new Uint32Array(inputs.length / 4);
+  new Uint8Array(words.buffer).set(inputs);
+  for (let at = 0; at < words.length; at += 8) {
+    // Compare with r from the top limb down; reduce the (rare) non-canonical element with bigints.
+    let k = 7;
+    while (k >= 0 && words[at + k] === R_LIMBS[k]) k--;
+    if (k < 0 || words[at + k]! > R_LIMBS[k]!) {
+      words.set(toLimbs(fromLimbs(words, at) % BN254_FR.p), at);
+    }
+  }
+  const out = await poseidon2WordsGpu(rt, words, style);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
