@@ -14,3 +14,4 @@ export * from './groth16/index.ts';
 export * from './poseidon/index.ts';
 export * from './sm2/index.ts';
 export * from './sm3/index.ts';
+export * from './webgpu/index.ts';

@@ -5,7 +5,9 @@ import {
   AccelError,
   type Accelerator,
   createAccelerator,
+  createAcceleratorAsync,
   createCpuAccelerator,
+  createWebGpuAccelerator,
   createWorkersAccelerator,
   generateSm2KeyPair,
   Sm2Signer,
@@ -15,19 +17,43 @@ import {
   verifySm2,
 } from '../src/index.ts';
 
-const backends: [string, () => Accelerator][] = [
+const backends: [string, () => Accelerator | Promise<Accelerator>][] = [
   ['cpu', () => createCpuAccelerator()],
   ['workers:2', () => createWorkersAccelerator({ size: 2, minItemsPerThread: 4 })],
   ['auto (queued)', () => createAccelerator({ backend: 'auto', workers: 2 })],
 ];
 
+// webgpu runs the same suite wherever an adapter exists, a software one included (SwiftShader from
+// chromium is found by itself); minGpuBatch 1 sends even small batches to the GPU kernels.
+const webgpuSkip = await createWebGpuAccelerator({ allowSoftwareAdapter: true }).then(
+  async (probe) => {
+    await probe.close();
+    return '';
+  },
+  (err: unknown) => ` [skipped: ${err instanceof Error ? err.message : String(err)}]`,
+);
+backends.push([
+  `webgpu (SM3 + Poseidon on the GPU, SM2 on cpu)${webgpuSkip}`,
+  () => createWebGpuAccelerator({ allowSoftwareAdapter: true, minGpuBatch: 1 }),
+]);
+backends.push([
+  `webgpu via createAcceleratorAsync (queued, SM2 on workers:2)${webgpuSkip}`,
+  () =>
+    createAcceleratorAsync({
+      backend: 'webgpu',
+      allowSoftwareAdapter: true,
+      workers: 2,
+      webgpu: { minGpuBatch: 1 },
+    }),
+]);
+
 const enc = (s: string) => new TextEncoder().encode(s);
 
 for (const [name, factory] of backends) {
-  describe(`accelerator compliance: ${name}`, () => {
+  describe.skipIf(name.includes('[skipped:'))(`accelerator compliance: ${name}`, () => {
     let accel: Accelerator;
-    beforeAll(() => {
-      accel = factory();
+    beforeAll(async () => {
+      accel = await factory();
     });
     afterAll(async () => {
       await accel.close();

@@ -4,7 +4,9 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  type Accelerator,
   createCpuAccelerator,
+  createWebGpuAccelerator,
   createWorkersAccelerator,
   generateSm2KeyPair,
   Sm2Signer,
@@ -71,11 +73,18 @@ function reference(item: Sm2VerifyRequest): boolean {
   }
 }
 
+// webgpu joins when an adapter exists (software included); its SM2 runs on its fallback backend,
+// here a worker pool, so the batch goes through the webgpu backend's routing and back.
+const webgpu: Accelerator | undefined = await createWebGpuAccelerator({
+  allowSoftwareAdapter: true,
+  fallback: createWorkersAccelerator({ size: 2, minItemsPerThread: 8 }),
+}).catch(() => undefined);
+
 describe('accelerator differential: every backend = single verification', () => {
   const cpu = createCpuAccelerator();
   const workers = createWorkersAccelerator({ size: 2, minItemsPerThread: 8 });
   afterAll(async () => {
-    await Promise.all([cpu.close(), workers.close()]);
+    await Promise.all([cpu.close(), workers.close(), webgpu?.close()]);
   });
 
   it('random mixed batches', async () => {
@@ -84,6 +93,7 @@ describe('accelerator differential: every backend = single verification', () => 
         const expected = items.map(reference);
         expect(await cpu.sm2VerifyBatch(items)).toEqual(expected);
         expect(await workers.sm2VerifyBatch(items)).toEqual(expected);
+        if (webgpu) expect(await webgpu.sm2VerifyBatch(items)).toEqual(expected);
       }),
       { numRuns: 25 },
     );
@@ -107,5 +117,18 @@ describe('accelerator differential: every backend = single verification', () => 
     expect(out.filter((x) => !x).length).toBe(1);
     expect(out[bad]).toBe(false);
     expect(await workers.sm2VerifyBatch(items)).toEqual(out);
+    if (webgpu) expect(await webgpu.sm2VerifyBatch(items)).toEqual(out);
+  });
+
+  it.skipIf(!webgpu)('webgpu: SM3 batches of random messages equal the cpu backend', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1024, maxLength: 1100 }),
+        async (msgs) => {
+          expect(await webgpu!.sm3Batch(msgs)).toEqual(await cpu.sm3Batch(msgs));
+        },
+      ),
+      { numRuns: 3 },
+    );
   });
 });

@@ -1,6 +1,11 @@
 export { type PackedBytes, packBytes, packedCount, packedItem } from './codec.ts';
 export { createCpuAccelerator } from './cpu.ts';
-export { type AcceleratorOptions, createAccelerator, type PrivGateAccelerator } from './create.ts';
+export {
+  type AcceleratorOptions,
+  createAccelerator,
+  createAcceleratorAsync,
+  type PrivGateAccelerator,
+} from './create.ts';
 export {
   type Accelerator,
   type BackendName,

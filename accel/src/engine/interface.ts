@@ -6,7 +6,7 @@ import type { Groth16VerificationKey, Groth16VerifyItem } from '../groth16/types
 export type { Groth16Proof, Groth16VerificationKey, Groth16VerifyItem } from '../groth16/types.ts';
 
 /** Names of the backends. */
-export type BackendName = 'cpu' | 'workers';
+export type BackendName = 'cpu' | 'workers' | 'webgpu';
 
 /** One SM2 signature to check. */
 export interface Sm2VerifyRequest {
