@@ -14,7 +14,7 @@ export function describeProblem(err: GatewayProblem): string {
     const where = `line ${c.line}${c.field === undefined ? '' : `, field ${c.field}`}`;
     return `IMPORT_BAD_ROW: ${c.dataset ?? 'import'}: ${where}: ${c.reason} (nothing was imported)`;
   }
-  return `${err.code}: ${err.message}`;
+  return err.message;
 }
 
 /** Runs a command body; a gateway problem is printed on one line and exits 1. */

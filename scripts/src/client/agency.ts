@@ -21,7 +21,7 @@ import {
   queryIdOf,
 } from '@privgate/gateway';
 import { readKeyFile } from '@privgate/ledger';
-import type { GatewayHttpClient } from './gateway-http.ts';
+import { type GatewayHttpClient, GatewayProblem } from './gateway-http.ts';
 
 /** A query as the agency states it (the agency id and nonce are filled in). */
 export type AgencyQuery = Omit<CreditPenetrationRequestInput, 'agency' | 'nonce'>;
@@ -87,7 +87,7 @@ export class AgencyClient {
 
   /**
    * Runs a query through `gateway` and, with `verify`, checks the answer's bundle against the ledger.
-   * @throws {GatewayProblem} the query's typed failure.
+   * @throws {GatewayProblem} the query's typed failure, its context naming the query id (`queryId`).
    */
   async ask(
     gateway: GatewayHttpClient,
@@ -103,6 +103,9 @@ export class AgencyClient {
     } catch (err) {
       // A refused opening does not consume the nonce; a failed query did. Either way, ask the ledger next time.
       this.account.resync();
+      // The agency knows its query id whatever the gateway said: name it, for the audit trail.
+      if (err instanceof GatewayProblem && err.context.queryId === undefined)
+        throw new GatewayProblem(err.code, err.detail, err.status, { ...err.context, queryId });
       throw err;
     }
     const ms = performance.now() - started;

@@ -9,15 +9,22 @@ import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { CodedError } from '@privgate/accel';
 
-/** A problem the gateway answered (or a transport failure, code `GATEWAY_UNREACHABLE`). */
+/**
+ * A problem the gateway answered (or a transport failure, code `GATEWAY_UNREACHABLE`). Its message is
+ * `<code>: <detail>`; the extension members are its context.
+ */
 export class GatewayProblem extends CodedError<string, Record<string, unknown>> {
+  /** The problem's `detail`. */
+  readonly detail: string;
+
   constructor(
     code: string,
-    message: string,
+    detail: string,
     readonly status: number,
     context: Record<string, unknown> = {},
   ) {
-    super(code, message, context);
+    super(code, `${code}: ${detail}`, context);
+    this.detail = detail;
   }
 }
 

@@ -115,7 +115,7 @@ try {
     const ledgerCode = err.context.ledgerCode;
     const refused = err.code === 'QUERY_UNAUTHORISED';
     say(
-      `${refused ? OK : NO} refused with ${err.code} (HTTP ${err.status}${ledgerCode === undefined ? '' : `, ledger: ${String(ledgerCode)}`}): ${err.message}`,
+      `${refused ? OK : NO} refused with ${err.code} (HTTP ${err.status}${ledgerCode === undefined ? '' : `, ledger: ${String(ledgerCode)}`}): ${err.detail}`,
     );
     if (!refused) failures++;
   }
@@ -165,9 +165,7 @@ try {
   }
 } catch (err) {
   failures++;
-  out(
-    `\n${NO} demo failed: ${err instanceof GatewayProblem ? `${err.code}: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-  );
+  out(`\n${NO} demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 } finally {
   if (net !== undefined) {
     section('7. Shutdown');

@@ -64,6 +64,8 @@ export interface DemoNetworkOptions {
   say?: (line: string) => void;
   /** Extra environment of the gateway processes (test hooks). */
   gatewayEnv?: Readonly<Record<string, string>>;
+  /** Node's arguments to start a gateway from its configuration (default: `privgate node start --config`). */
+  gatewayArgs?: (configPath: string) => string[];
   /** Prover worker threads per gateway (default 1). */
   proverWorkers?: number;
   /** MPC round and stage timeouts of the gateways, ms. */
@@ -114,7 +116,7 @@ export class DemoNetwork {
   readonly timings: DemoStartTimings;
   readonly #keep: boolean;
   readonly #agencies: AgencyClient[] = [];
-  readonly #env: Readonly<Record<string, string>>;
+  readonly #launch: GatewayLaunch;
   #closed = false;
 
   private constructor(init: {
@@ -127,7 +129,7 @@ export class DemoNetwork {
     gateways: Record<Ministry, DemoGateway>;
     timings: DemoStartTimings;
     keep: boolean;
-    env: Readonly<Record<string, string>>;
+    launch: GatewayLaunch;
   }) {
     this.dir = init.dir;
     this.supervisor = init.supervisor;
@@ -138,7 +140,7 @@ export class DemoNetwork {
     this.gateways = init.gateways;
     this.timings = init.timings;
     this.#keep = init.keep;
-    this.#env = init.env;
+    this.#launch = init.launch;
   }
 
   /**
@@ -188,7 +190,12 @@ export class DemoNetwork {
       t0 = performance.now();
       const subjectKeyFile = join(dir, 'subject.key');
       writeFileSync(subjectKeyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-      const env = options.gatewayEnv ?? {};
+      const launch: GatewayLaunch = {
+        env: options.gatewayEnv ?? {},
+        args:
+          options.gatewayArgs ?? ((config) => tsEntryArgs(CLI_ENTRY, ['node', 'start', '--config', config])),
+        logDir,
+      };
       const gateways = {} as Record<Ministry, DemoGateway>;
       MINISTRIES.forEach((ministry, i) => {
         const info = MINISTRY_INFO[ministry];
@@ -231,7 +238,7 @@ export class DemoNetwork {
           subjectKeyFile,
           operatorTokenFile: g.tokenFile,
           timeouts: {
-            mpcRoundMs: options.mpcRoundMs ?? 30_000,
+            mpcRoundMs: options.mpcRoundMs ?? 60_000,
             stageMs: options.stageMs ?? 120_000,
             peerRetryMaxMs: 2000,
             drainMs: 5000,
@@ -241,7 +248,7 @@ export class DemoNetwork {
       }
       await Promise.all(
         Object.values(gateways).map(async (g) => {
-          g.peerId = await startGatewayProcess(supervisor, g, logDir, env);
+          g.peerId = await startGatewayProcess(supervisor, g, launch);
         }),
       );
       await waitForPeers(Object.values(gateways), 90_000);
@@ -300,7 +307,7 @@ export class DemoNetwork {
         gateways,
         timings: { ledgerMs, dataMs, gatewaysMs, ingest, anchor, policiesMs },
         keep,
-        env,
+        launch,
       });
     } catch (err) {
       await ledgerClient?.close().catch(() => {});
@@ -343,7 +350,7 @@ export class DemoNetwork {
   async restart(ministry: Ministry): Promise<void> {
     const g = this.gateways[ministry];
     await this.supervisor.stop(g.orgId);
-    g.peerId = await startGatewayProcess(this.supervisor, g, join(this.dir, 'logs'), this.#env);
+    g.peerId = await startGatewayProcess(this.supervisor, g, this.#launch);
     await waitForPeers(Object.values(this.gateways), 90_000);
   }
 
@@ -359,6 +366,13 @@ export class DemoNetwork {
   }
 }
 
+/** How gateway processes are started. */
+interface GatewayLaunch {
+  env: Readonly<Record<string, string>>;
+  args: (configPath: string) => string[];
+  logDir: string;
+}
+
 function readToken(file: string): string {
   return readFileSync(file, 'utf8').trim();
 }
@@ -371,8 +385,7 @@ function readToken(file: string): string {
 async function startGatewayProcess(
   supervisor: Supervisor,
   g: DemoGateway,
-  logDir: string,
-  env: Readonly<Record<string, string>>,
+  launch: GatewayLaunch,
 ): Promise<string> {
   let ready: ((peerId: string) => void) | undefined;
   const readyLine = new Promise<string>((resolve) => {
@@ -380,9 +393,9 @@ async function startGatewayProcess(
   });
   const service = supervisor.start({
     name: g.orgId,
-    args: tsEntryArgs(CLI_ENTRY, ['node', 'start', '--config', g.configPath]),
-    logPath: join(logDir, `${g.orgId}.log`),
-    env,
+    args: launch.args(g.configPath),
+    logPath: join(launch.logDir, `${g.orgId}.log`),
+    env: launch.env,
     onStdoutLine: (line) => {
       if (!line.startsWith('{')) return;
       try {
