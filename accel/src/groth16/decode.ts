@@ -2,7 +2,10 @@
 // well-formed proof decodes to `undefined` (the item verifies false). Compared with snarkjs:
 // - coordinates must be canonical decimals below p and signals below r (snarkjs reduces coordinates
 //   ≥ p modulo p, which lets one proof travel under many encodings; a signal ≥ r is false in both);
-// - a projective point is converted to affine exactly as snarkjs does (Jacobian: x/z², y/z³);
+// - a point is [x, y] (affine) or [x, y, z], converted to affine exactly as snarkjs does (Jacobian:
+//   x/z², y/z³; z = 0 is infinity);
+// - the number of signals must be exactly nPublic (snarkjs uses as many IC points as there are signals,
+//   so a list missing trailing zero signals passes there);
 // - the subgroup of B is checked elsewhere (snarkjs checks only that B is on the curve).
 
 import { type Fp2Value, fp2, P, powMod, R } from '../bn254/params.ts';
@@ -40,8 +43,8 @@ function decimal(value: unknown, bound: bigint): bigint | undefined {
 }
 
 function g1(value: unknown): G1Value | undefined {
-  if (!Array.isArray(value) || value.length !== 3) return undefined;
-  const [x, y, z] = value.map((c) => decimal(c, P));
+  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) return undefined;
+  const [x, y, z] = (value.length === 2 ? [...value, '1'] : value).map((c) => decimal(c, P));
   if (x === undefined || y === undefined || z === undefined) return undefined;
   if (z === 0n) return null;
   if (z === 1n) return [x, y];
@@ -57,8 +60,8 @@ function fp2Of(value: unknown): Fp2Value | undefined {
 }
 
 function g2(value: unknown): G2Value | undefined {
-  if (!Array.isArray(value) || value.length !== 3) return undefined;
-  const [x, y, z] = value.map(fp2Of);
+  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) return undefined;
+  const [x, y, z] = (value.length === 2 ? [...value, ['1', '0']] : value).map(fp2Of);
   if (x === undefined || y === undefined || z === undefined) return undefined;
   if (z[0] === 0n && z[1] === 0n) return null;
   if (z[0] === 1n && z[1] === 0n) return [x, y];
