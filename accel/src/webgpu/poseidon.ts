@@ -3,11 +3,11 @@
 // which are exactly the kernel's eight little-endian 32-bit limbs, so packed batches are uploaded as
 // they are.
 
+import { poseidonParams } from '../poseidon/constants.ts';
 import { fromLimbs, montgomeryConstants, toLimbs } from './field.wgsl.ts';
 import { BN254_FR, packField, unpackField } from './fields.ts';
 import type { KernelStyle } from './kernel-style.ts';
 import { POSEIDON_WORKGROUP, poseidonWgsl } from './poseidon.wgsl.ts';
-import { POSEIDON_T3_C, POSEIDON_T3_M } from './poseidon-constants.ts';
 import type { GpuRuntime } from './runtime.ts';
 
 /** Hashes per GPU job (bounded so one dispatch never runs long enough to trip a driver watchdog). */
@@ -19,7 +19,8 @@ let constantWords: Uint32Array | undefined;
 function constants(): Uint32Array {
   if (!constantWords) {
     const { p, one } = montgomeryConstants(BN254_FR.p);
-    const all = [...POSEIDON_T3_C, ...POSEIDON_T3_M.flat()].map((c) => (c * one) % p);
+    const { roundConstants, mds } = poseidonParams(2);
+    const all = [...roundConstants, ...mds.flat()].map((c) => (c * one) % p);
     constantWords = packField(all, p, 'poseidon constant');
   }
   return constantWords;

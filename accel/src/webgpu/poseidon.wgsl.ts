@@ -2,11 +2,14 @@
 // GPU: one invocation per hash, circomlib's round structure (add round constants, S-box on every
 // element in full rounds and on element 0 in partial rounds, multiply by the MDS matrix), initial
 // state (0, in0, in1), output element 0. The constants live in a storage buffer in Montgomery form;
-// every thread reads the same word at the same time, which GPUs serve as one broadcast load.
+// every thread reads the same word at the same time, which GPUs serve as one broadcast load. The
+// constants are the package's own (poseidon/constants.ts: the paper's Grain LFSR, checked against
+// circomlibjs there).
+
+import { FULL_ROUNDS, partialRounds } from '../poseidon/constants.ts';
 import { fieldWgsl, U32_ARITH_WGSL } from './field.wgsl.ts';
 import { BN254_FR } from './fields.ts';
 import type { KernelStyle } from './kernel-style.ts';
-import { POSEIDON_T3_FULL_ROUNDS, POSEIDON_T3_PARTIAL_ROUNDS } from './poseidon-constants.ts';
 import { LINEAR_ID } from './runtime.ts';
 
 /** Workgroup size of the Poseidon kernel. */
@@ -14,8 +17,8 @@ export const POSEIDON_WORKGROUP = 64;
 
 /** WGSL of the batch Poseidon kernel. */
 export function poseidonWgsl(style: KernelStyle = 'compact'): string {
-  const rounds = POSEIDON_T3_FULL_ROUNDS + POSEIDON_T3_PARTIAL_ROUNDS;
-  const half = POSEIDON_T3_FULL_ROUNDS / 2;
+  const rounds = FULL_ROUNDS + partialRounds(2);
+  const half = FULL_ROUNDS / 2;
   return /* wgsl */ `
 ${U32_ARITH_WGSL}
 ${fieldWgsl(BN254_FR.name, BN254_FR.p, style === 'unrolled')}
