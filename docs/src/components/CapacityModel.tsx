@@ -57,9 +57,10 @@ export function LedgerLoad() {
       </li>
       <li>
         CPU per validator at peak: {l.txPerSecondPeak.toFixed(1)} tx/s ×{' '}
-        {(MEASURED.ledgerCpuSecondsPerTxPerValidator * 1000).toFixed(2)} ms = {cores(l.validatorPeakCores)}{' '}
-        cores. The measured network sustained {MEASURED.ledgerTxPerSecondMeasured.toLocaleString('en-US')}{' '}
-        tx/s, {Math.floor(l.headroom)}× the peak need.
+        {(MEASURED.ledgerCpuSecondsPerTxPerValidator * 1000).toFixed(2)} ms ={' '}
+        {l.validatorPeakCores.toPrecision(2)} of a core. The measured network sustained{' '}
+        {MEASURED.ledgerTxPerSecondMeasured.toLocaleString('en-US')} tx/s, {Math.floor(l.headroom)}× the peak
+        need.
       </li>
       <li>
         Had every invoice been its own transaction, the ledger would need{' '}
