@@ -24,6 +24,8 @@ const shared = {
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // Worker counts are global in vitest 3; the network project narrows itself to one fork below.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         test: {
@@ -31,7 +33,6 @@ export default defineConfig({
           name: 'unit',
           include: ['{accel,circuits,ledger,gateway,scripts}/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...NETWORK_SUITES],
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
           sequence: { groupOrder: 0 },
         },
       },
@@ -40,7 +41,8 @@ export default defineConfig({
           ...shared,
           name: 'network',
           include: NETWORK_SUITES,
-          fileParallelism: false,
+          // One fork for the whole project: its files run one after another.
+          poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 1 },
         },
       },
