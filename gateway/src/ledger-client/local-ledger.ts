@@ -12,6 +12,7 @@
 import { type Accelerator, createCpuAccelerator } from '@privgate/accel';
 import {
   auditEventKey,
+  type Block,
   type CborValue,
   type DatasetHead,
   type DatasetVersion,
@@ -206,6 +207,12 @@ export class LocalLedger implements LedgerClient {
     id: Uint8Array,
   ): Promise<{ height: number; index: number; bytes: Uint8Array } | undefined> {
     return this.#read(() => this.#store.tx(id));
+  }
+
+  /** A committed block, or undefined above the head (the gateway's read-only ledger routes show it). */
+  async block(height: number): Promise<Block | undefined> {
+    if (!Number.isSafeInteger(height) || height < 0) return undefined;
+    return this.#read(() => this.#store.blockAt(height));
   }
 
   /** Waits for pending submissions, then closes the store (and the accelerator it created). */

@@ -20,6 +20,8 @@ import type { Logger } from '../logging.ts';
 import type { QueryAnswer } from '../query/index.ts';
 import type { GatewayStore } from '../store/index.ts';
 import { registerCommitRoute } from './commit-route.ts';
+import { consoleRouter } from './console-mount.ts';
+import { registerLedgerProxyRoutes } from './ledger-proxy.ts';
 import type { PeerBindingJson, PeerState } from './peer-discovery.ts';
 import type { QueryProgress } from './query-progress.ts';
 import { type AuthorisationWindow, registerQueryRoutes } from './query-routes.ts';
@@ -51,7 +53,7 @@ export interface GatewayAppInit {
   limits: { jsonBodyBytes: number; recordsBodyBytes: number };
   window: AuthorisationWindow;
   ledgerProbeMs: number;
-  /** Directory served at `/console`; unset, `/console` is not served. */
+  /** Directory served at `/console`; default: the console's build (`DEFAULT_CONSOLE_DIR`). */
   consoleDir?: string;
   logger?: Logger;
   clock?: () => number;
@@ -99,6 +101,7 @@ export function buildGatewayApp(init: GatewayAppInit, services: GatewayAppServic
     commitments: services.commitments,
     ...(logger === undefined ? {} : { logger }),
   });
+  registerLedgerProxyRoutes(registry, { ledger: services.ledger });
   registerQueryRoutes(registry, {
     ledger: services.ledger,
     run: services.runQuery,
@@ -136,12 +139,7 @@ export function buildGatewayApp(init: GatewayAppInit, services: GatewayAppServic
   // --- Web console ---------------------------------------------------------------------------------
   // The operator console is a static single-page app built by its own issue. It is mounted here, at
   // /console, from `consoleDir`; it calls the routes above with the operator token like any client.
-  if (init.consoleDir !== undefined) {
-    app.use(
-      '/console',
-      express.static(init.consoleDir, { index: 'index.html', dotfiles: 'deny', redirect: true }),
-    );
-  }
+  app.use('/console', consoleRouter(init.consoleDir));
   // -------------------------------------------------------------------------------------------------
 
   app.use(routeNotFound());
