@@ -114,33 +114,28 @@ export function fieldWgsl(name: string, p: bigint, unroll = false): string {
     }
     emit(`return ${name}_reduce_once(array<u32, 8>(${L.map((k) => `t${k}`).join(', ')}), t8);`);
   } else {
-    // CIOS multiplication as loops: a fraction of the code, which software adapters compile in a
-    // fraction of the time; GPU drivers unroll loops with constant trip counts themselves.
-    emit(`var pm = ${up}_P;`);
-    emit('var av = a;');
+    // CIOS with the outer loop kept and each pass over the limbs written out: an eighth of the full
+    // unroll's code (software adapters compile it quickly), the running product still in named locals.
+    for (const k of [...L, 8, 9]) emit(`var t${k} = 0u;`);
     emit('var bv = b;');
-    emit('var t = array<u32, 10>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);');
     emit('for (var i = 0u; i < 8u; i++) {');
     emit('  let bi = bv[i];');
-    emit('  var c = 0u;');
-    emit('  for (var j = 0u; j < 8u; j++) { let r = mac(t[j], av[j], bi, c); t[j] = r.x; c = r.y; }');
-    emit('  let r1 = adc(t[8], c, 0u); t[8] = r1.x; t[9] = r1.y;');
-    emit(`  let m = t[0] * ${hex(c.inv32)};`);
-    emit('  c = mac(t[0], m, pm[0], 0u).y;');
-    emit('  for (var j = 1u; j < 8u; j++) { let r = mac(t[j], m, pm[j], c); t[j - 1u] = r.x; c = r.y; }');
-    emit('  let r2 = adc(t[8], c, 0u); t[7] = r2.x; t[8] = t[9] + r2.y;');
+    emit('  var r = mac(t0, a[0], bi, 0u); t0 = r.x; var c = r.y;');
+    for (const j of L.slice(1)) emit(`  r = mac(t${j}, a[${j}], bi, c); t${j} = r.x; c = r.y;`);
+    emit('  r = adc(t8, c, 0u); t8 = r.x; t9 = r.y;');
+    emit(`  let m = t0 * ${hex(c.inv32)};`);
+    emit(`  r = mac(t0, m, ${hex(P[0]!)}, 0u); c = r.y;`);
+    for (const j of L.slice(1)) emit(`  r = mac(t${j}, m, ${hex(P[j]!)}, c); t${j - 1} = r.x; c = r.y;`);
+    emit('  r = adc(t8, c, 0u); t7 = r.x; t8 = t9 + r.y;');
     emit('}');
-    emit(`return ${name}_reduce_once(array<u32, 8>(${L.map((k) => `t[${k}]`).join(', ')}), t[8]);`);
+    emit(`return ${name}_reduce_once(array<u32, 8>(${L.map((k) => `t${k}`).join(', ')}), t8);`);
   }
   const mulBody = lines.join('\n');
 
-  // Straight-line limb loops for hardware GPUs, loops for software adapters (see fieldWgsl's doc).
-  const limbLoop = (body: (k: string) => string) =>
-    unroll
-      ? L.map((k) => `  { ${body(String(k))} }`).join('\n')
-      : `  for (var k = 0u; k < 8u; k++) { ${body('k')} }`;
-  const pLimb = (k: string) => (unroll ? hex(P[Number(k)]!) : 'pm[k]');
-  const pVar = unroll ? '' : `  var pm = ${up}_P;\n`;
+  // Additions and subtractions are written out limb by limb (8 carries): small enough either way.
+  const limbLoop = (body: (k: string) => string) => L.map((k) => `  { ${body(String(k))} }`).join('\n');
+  const pLimb = (k: string) => hex(P[Number(k)]!);
+  const pVar = '';
   return /* wgsl */ `
 const ${up}_P = ${arr(p)};
 const ${up}_ONE = ${arr(c.one)};
