@@ -134,10 +134,14 @@ const CHECKS = [
   'state root (re-execution)',
 ];
 
+const groth16Of = (accel: Partial<Pick<Accelerator, 'groth16VerifyBatch'>>) =>
+  accel.groth16VerifyBatch ? (accel as Pick<Accelerator, 'groth16VerifyBatch'>) : undefined;
+
 /**
  * Audits a chain from genesis.
  * @param options.genesis a genesis the auditor trusts (else the source's own).
- * @param options.accel the SM2 batch verifier used for transactions.
+ * @param options.accel the SM2 batch verifier used for transactions, and the Groth16 batch verifier for
+ *   their proofs when it has one (else a single-thread engine).
  * @example
  * const report = await auditChain(httpChainSource('http://127.0.0.1:7201'), { accel });
  * if (report.verdict !== 'PASS') process.exitCode = 1;
@@ -145,7 +149,7 @@ const CHECKS = [
 export async function auditChain(
   source: ChainSource,
   options: {
-    accel: Pick<Accelerator, 'sm2VerifyBatch'>;
+    accel: Pick<Accelerator, 'sm2VerifyBatch'> & Partial<Pick<Accelerator, 'groth16VerifyBatch'>>;
     genesis?: LedgerGenesis;
     onProgress?: (height: number, of: number) => void;
   },
@@ -168,7 +172,11 @@ export async function auditChain(
   try {
     const chain = new LedgerChain(
       { chainId: genesis.chainId },
-      { store, accel: options.accel, proofVerifier: new Groth16ProofVerifier(store) },
+      {
+        store,
+        accel: options.accel,
+        proofVerifier: new Groth16ProofVerifier(store, groth16Of(options.accel)),
+      },
     );
     const expected = await chain.initGenesis(genesisDocumentOf(genesis));
     const zero = await source.block(0);

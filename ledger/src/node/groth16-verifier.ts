@@ -1,36 +1,38 @@
 /**
- * The node's Groth16 `ProofVerifier`: checks each proof with snarkjs's `groth16.verify` against the
- * verification key registered on the ledger under the proof's key hash (the vkey registry is the
- * consortium's source of truth, so any key it holds is used, not only the circuits package's own).
- * Parsed keys are cached by hash. A proof that does not verify, or that snarkjs cannot even read as
- * points, is `false`; only a missing key store or snarkjs itself failing to load throws.
+ * The node's Groth16 `ProofVerifier`: checks a block's proofs with the accelerator's batched verifier
+ * (`groth16VerifyBatch`: one random linear combination per verification key, bisected down to per-proof
+ * verdicts that equal snarkjs's `groth16.verify`), against the verification key registered on the ledger
+ * under each proof's key hash (the vkey registry is the consortium's source of truth, so any key it holds
+ * is used, not only the circuits package's own). Parsed keys are cached by hash. A proof that does not
+ * verify, that cannot be read as points, or whose registered key is not a valid key, is `false`; only a
+ * missing key store or a failing accelerator throws.
  */
 
-import type { Groth16Proof, ProofVerificationItem, ProofVerifier } from '../contracts/interface.ts';
+import {
+  AccelError,
+  type Accelerator,
+  createCpuAccelerator,
+  type Groth16VerificationKey,
+} from '@privgate/accel';
+import type { ProofVerificationItem, ProofVerifier } from '../contracts/interface.ts';
 import { readVkeyBytes } from '../contracts/vkey-registry.ts';
 import type { StateReader } from '../state/interface.ts';
 import { toHex } from '../tx/bytes.ts';
 
-interface Snarkjs {
-  groth16: {
-    verify(
-      vkey: unknown,
-      publicSignals: readonly string[],
-      proof: Groth16Proof,
-      logger?: unknown,
-    ): Promise<boolean>;
-  };
-}
+/** What the verifier needs of an accelerator. */
+export type Groth16Accelerator = Pick<Accelerator, 'groth16VerifyBatch'>;
 
-let snarkjsModule: Promise<Snarkjs> | undefined;
-// A non-literal specifier: snarkjs ships no types, and an ambient module declaration would leak into the
-// workspace (circuits vendors its own typed view the same way).
-const loadSnarkjs = (): Promise<Snarkjs> => {
-  snarkjsModule ??= import(String('snarkjs')) as Promise<Snarkjs>;
-  return snarkjsModule;
+let fallback: Groth16Accelerator | undefined;
+/** A process-wide single-thread engine for verifiers built without an accelerator. */
+const defaultAccelerator = (): Groth16Accelerator => {
+  fallback ??= createCpuAccelerator();
+  return fallback;
 };
 
-/** Releases snarkjs's BN254 worker threads so the process can exit. */
+/**
+ * Releases snarkjs's BN254 worker threads so the process can exit (callers that verified or proved with
+ * snarkjs elsewhere in the process; this verifier no longer uses it).
+ */
 export async function releaseGroth16(): Promise<void> {
   const curve = (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128;
   await curve?.terminate();
@@ -40,10 +42,17 @@ export async function releaseGroth16(): Promise<void> {
 /** A `ProofVerifier` reading registered keys from `state` (the committed state of a node). */
 export class Groth16ProofVerifier implements ProofVerifier {
   private readonly keys = new Map<string, Promise<unknown>>();
+  private readonly accel: Groth16Accelerator;
   /** Proofs checked so far (metrics). */
   verified = 0;
 
-  constructor(private readonly state: StateReader) {}
+  /** `accel`: the node's accelerator (default: a shared single-thread one). */
+  constructor(
+    private readonly state: StateReader,
+    accel?: Groth16Accelerator,
+  ) {
+    this.accel = accel ?? defaultAccelerator();
+  }
 
   private key(vkeyHash: Uint8Array): Promise<unknown> {
     const id = toHex(vkeyHash);
@@ -63,29 +72,41 @@ export class Groth16ProofVerifier implements ProofVerifier {
   }
 
   async verifyBatch(items: readonly ProofVerificationItem[]): Promise<boolean[]> {
-    const snarkjs = await loadSnarkjs();
-    const out: boolean[] = [];
-    for (const item of items) {
+    const out = new Array<boolean>(items.length).fill(false);
+    // One batch per verification key.
+    const groups = new Map<string, { hash: Uint8Array; indices: number[] }>();
+    items.forEach((item, i) => {
+      const id = toHex(item.vkeyHash);
+      let g = groups.get(id);
+      if (!g) {
+        g = { hash: item.vkeyHash, indices: [] };
+        groups.set(id, g);
+      }
+      g.indices.push(i);
+    });
+    for (const { hash, indices } of groups.values()) {
       let vkey: unknown;
       try {
-        vkey = await this.key(item.vkeyHash);
+        vkey = await this.key(hash);
       } catch {
         vkey = undefined; // bytes registered under the hash that are not JSON cannot verify anything
       }
-      if (vkey === undefined) {
-        out.push(false);
-        continue;
-      }
-      this.verified++;
+      if (vkey === undefined) continue;
+      this.verified += indices.length;
+      let verdicts: boolean[];
       try {
-        out.push(await snarkjs.groth16.verify(vkey, [...item.publicSignals], item.proof, quiet));
-      } catch {
-        out.push(false);
+        verdicts = await this.accel.groth16VerifyBatch(
+          vkey as Groth16VerificationKey,
+          indices.map((i) => ({ proof: items[i]!.proof, publicSignals: items[i]!.publicSignals })),
+        );
+      } catch (err) {
+        if (err instanceof AccelError && err.code === 'GROTH16_INVALID_VKEY') continue;
+        throw err;
       }
+      indices.forEach((idx, k) => {
+        out[idx] = verdicts[k] === true;
+      });
     }
     return out;
   }
 }
-
-/** snarkjs logs "OK!"/"Invalid proof" through its logger argument; a node keeps its log its own. */
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, log() {} };

@@ -38,8 +38,12 @@ export interface LedgerNodeComponents {
   readonly store: StateStore;
   readonly wal: WalStore;
   readonly network: NodeTransport;
-  readonly accel: Pick<Accelerator, 'sm2VerifyBatch'>;
-  /** Groth16 verifier (default: snarkjs over the keys registered in the store). */
+  /** SM2 batches for transactions; Groth16 batches for their proofs when it has them. */
+  readonly accel: Pick<Accelerator, 'sm2VerifyBatch'> & Partial<Pick<Accelerator, 'groth16VerifyBatch'>>;
+  /**
+   * Groth16 verifier (default: `Groth16ProofVerifier` over the keys registered in the store, on `accel`'s
+   * `groth16VerifyBatch`, else on a single-thread engine).
+   */
   readonly proofVerifier?: ProofVerifier;
   readonly logger?: NodeLogger;
 }

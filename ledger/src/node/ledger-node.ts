@@ -155,9 +155,14 @@ export class LedgerNode {
     this.log = (components.logger ?? silentLogger).child({ node: this.id });
     this.now = init.now ?? Date.now;
     this.crypto = createSm2ConsensusCrypto(this.validators, init.privateKey);
-    const proofVerifier = components.proofVerifier ?? new Groth16ProofVerifier(this.store);
     // Counts signatures verified, so double work (admission and block validation) shows in the status.
     const inner = components.accel;
+    const proofVerifier =
+      components.proofVerifier ??
+      new Groth16ProofVerifier(
+        this.store,
+        inner.groth16VerifyBatch ? (inner as Pick<Accelerator, 'groth16VerifyBatch'>) : undefined,
+      );
     const accel: Pick<Accelerator, 'sm2VerifyBatch'> = {
       sm2VerifyBatch: (items) => {
         this.counters.signaturesVerified! += items.length;
