@@ -59,6 +59,13 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 4096,
     modulePreload: { polyfill: false },
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod's comments that Rollup cannot place (INVALID_ANNOTATION) are noise, not a problem of ours.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules') === true) return;
+        warn(warning);
+      },
+    },
   },
   logLevel: 'info',
 });

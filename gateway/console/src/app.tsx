@@ -139,7 +139,7 @@ export function App() {
             aria-describedby="operator-token-help"
           />
           <button type="submit">Use token</button>
-          <p id="operator-token-help" class="help">
+          <p id="operator-token-help" class="help token-help">
             {token === ''
               ? 'Needed for live progress and the ministry view; kept in this tab only.'
               : statusProblem !== undefined

@@ -405,6 +405,14 @@ export function AgencyView(props: { env: ConsoleEnv; onAudit: (queryId: string) 
       {run !== undefined ? (
         <Panel title="Progress and answer" id="agency-run">
           {run.running ? <Busy>Running: proofs, shares and MPC across the ministries…</Busy> : null}
+          {run.problem !== undefined ? (
+            <ProblemPanel
+              problem={run.problem}
+              heading={
+                run.events.some((ev) => ev.stage === 'opened') ? 'The query failed' : 'The query was refused'
+              }
+            />
+          ) : null}
           <QueryProgress
             queryId={run.queryId}
             events={run.events}
@@ -413,9 +421,6 @@ export function AgencyView(props: { env: ConsoleEnv; onAudit: (queryId: string) 
             answer={run.answer}
             running={run.running}
           />
-          {run.problem !== undefined ? (
-            <ProblemPanel problem={run.problem} heading="The query was refused" />
-          ) : null}
           {run.answer !== undefined ? (
             <QueryResult answer={run.answer} onAudit={() => props.onAudit(run.queryId)} />
           ) : null}

@@ -3,6 +3,7 @@
  * signature by the SM2 code the ledger uses), browse the recent queries and their audit trails, and the
  * blocks themselves, decoded here.
  */
+import { fromHex } from '@privgate/ledger';
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEvent } from '../../../src/ledger-client/interface.ts';
 import type { ConsoleEnv } from '../app.tsx';
@@ -72,7 +73,7 @@ export function AuditorView(props: { env: ConsoleEnv; target: string | undefined
     setAuditing(true);
     try {
       const ledger = await env.ledger();
-      setTrail(await ledger.auditTrail(Uint8Array.from(id.match(/../g)!.map((h) => Number.parseInt(h, 16)))));
+      setTrail(await ledger.auditTrail(fromHex(id)));
       setAudit(await auditQueryInBrowser(ledger, id, setTally));
     } catch (err) {
       setProblem(clientProblem(err));
@@ -145,8 +146,9 @@ export function AuditorView(props: { env: ConsoleEnv; target: string | undefined
                 {audit.report.verdict === 'PASS'
                   ? `All ${audit.report.checks.length} checks pass`
                   : `${failed.length} of ${audit.report.checks.length} checks fail`}
-                : {audit.proofs.verified} Groth16 proof(s) verified here in {Math.round(audit.proofs.ms)} ms (
-                {Math.round(audit.ms)} ms in all).
+                ; {audit.proofs.verified} Groth16 proof(s) verified by snarkjs in this browser
+                {audit.proofs.failed > 0 ? `, ${audit.proofs.failed} rejected` : ''}. The audit took{' '}
+                {Math.round(audit.ms).toLocaleString()} ms.
               </p>
             </div>
             <div class="table-wrap">

@@ -67,29 +67,31 @@ export function QueryProgress(props: QueryProgressProps) {
         Query <Hex value={props.queryId} chars={16} />
       </p>
       {props.liveNote !== undefined ? <p class="help">{props.liveNote}</p> : null}
-      <ol class="stages">
-        {STAGES.map(({ stage, label }) => {
-          const got = reached.get(stage);
-          const state = got !== undefined ? 'done' : props.running ? 'waiting' : 'skipped';
-          return (
-            <li key={stage} class={`stage stage-${state}`} data-stage={stage} data-state={state}>
-              <span class="stage-mark" aria-hidden="true">
-                {state === 'done' ? '✓' : '○'}
-              </span>
-              <span class="stage-label">{label}</span>
-              <span class="stage-detail">
-                {got?.map((e) => (
-                  <span key={`${e.at}-${detailText(e)}`}>
-                    {detailText(e)}
-                    {start !== undefined ? <span class="muted"> +{e.at - start} ms</span> : null}
-                  </span>
-                ))}
-                {got === undefined ? <span class="visually-hidden">{state}</span> : null}
-              </span>
-            </li>
-          );
-        })}
-      </ol>
+      {props.events.length === 0 && !props.running && props.answer === undefined ? null : (
+        <ol class="stages">
+          {STAGES.map(({ stage, label }) => {
+            const got = reached.get(stage);
+            const state = got !== undefined ? 'done' : props.running ? 'waiting' : 'skipped';
+            return (
+              <li key={stage} class={`stage stage-${state}`} data-stage={stage} data-state={state}>
+                <span class="stage-mark" aria-hidden="true">
+                  {state === 'done' ? '✓' : '○'}
+                </span>
+                <span class="stage-label">{label}</span>
+                <span class="stage-detail">
+                  {got?.map((e) => (
+                    <span key={`${e.at}-${detailText(e)}`}>
+                      {detailText(e)}
+                      {start !== undefined ? <span class="muted"> +{e.at - start} ms</span> : null}
+                    </span>
+                  ))}
+                  {got === undefined ? <span class="visually-hidden">{state}</span> : null}
+                </span>
+              </li>
+            );
+          })}
+        </ol>
+      )}
       <div class="table-wrap">
         <table class="ministries">
           <caption>Ministries</caption>
@@ -114,9 +116,13 @@ export function QueryProgress(props: QueryProgressProps) {
               return (
                 <tr key={p.org}>
                   <th scope="row">{p.org}</th>
-                  <td>{p.datasets.join(', ')}</td>
                   <td>
-                    {bundle !== undefined ? (
+                    {p.datasets.length === 0 ? <span class="muted">computes</span> : p.datasets.join(', ')}
+                  </td>
+                  <td>
+                    {p.datasets.length === 0 ? (
+                      <span class="muted">no dataset</span>
+                    ) : bundle !== undefined ? (
                       <Badge tone="ok">{proofs} verified</Badge>
                     ) : provedLive.length > 0 ? (
                       <Badge tone="ok">built</Badge>
@@ -138,7 +144,9 @@ export function QueryProgress(props: QueryProgressProps) {
                     )}
                   </td>
                   <td>
-                    {anchors.length > 0 ? (
+                    {p.datasets.length === 0 ? (
+                      <span class="muted">—</span>
+                    ) : anchors.length > 0 ? (
                       anchors.map((a) => (
                         <span key={a.dataset} class="anchor">
                           v{a.version} <Hex value={a.txId} chars={8} />
