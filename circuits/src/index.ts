@@ -75,6 +75,7 @@ export {
   valueCommitment,
 } from './poseidon/commitments.ts';
 export type { PoseidonHasher } from './poseidon/interface.ts';
+export { ProofBatchVerifier, type ProofBatchVerifierOptions } from './prover/batch-verifier.ts';
 export { CircuitProver } from './prover/circuit-prover.ts';
 export type { CircuitProvingEngine, ProverOptions } from './prover/interface.ts';
 export { prove, verify } from './prover/prove.ts';

@@ -9,13 +9,15 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Accelerator } from '@privgate/accel';
 import { CircuitError } from '../errors.ts';
 import { encodeInput } from '../inputs/signals.ts';
 import type { CircuitInput } from '../inputs/types.ts';
 import type { CircuitName } from '../registry.ts';
 import type { Groth16Proof } from '../vendor/snarkjs.ts';
+import { ProofBatchVerifier } from './batch-verifier.ts';
 import type { CircuitProvingEngine, ProverOptions } from './interface.ts';
-import { type CircuitProof, verifyProof } from './verify.ts';
+import type { CircuitProof } from './verify.ts';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
 export interface ProverPoolOptions extends ProverOptions {
@@ -23,6 +25,8 @@ export interface ProverPoolOptions extends ProverOptions {
   workers?: number;
   /** Circuits every worker loads up front, so the first proofs do not pay the load. */
   preload?: readonly CircuitName[];
+  /** Where received proofs are verified in batches (default: a process-wide single-thread engine). */
+  accel?: Pick<Accelerator, 'groth16VerifyBatch'>;
 }
 
 /**
@@ -63,14 +67,14 @@ interface PoolWorker {
 export class CircuitProverPool implements CircuitProvingEngine {
   readonly size: number;
   readonly #workers: PoolWorker[];
-  readonly #options: ProverOptions;
+  readonly #verifier: ProofBatchVerifier;
   #nextId = 1;
   #closed = false;
 
-  private constructor(workers: PoolWorker[], options: ProverOptions) {
+  private constructor(workers: PoolWorker[], verifier: ProofBatchVerifier) {
     this.#workers = workers;
     this.size = workers.length;
-    this.#options = options;
+    this.#verifier = verifier;
   }
 
   /**
@@ -123,7 +127,11 @@ export class CircuitProverPool implements CircuitProvingEngine {
         return entry;
       }),
     );
-    const pool = new CircuitProverPool(workers, artifacts);
+    const verifier = new ProofBatchVerifier({
+      ...artifacts,
+      ...(options.accel !== undefined ? { accel: options.accel } : {}),
+    });
+    const pool = new CircuitProverPool(workers, verifier);
     if (options.preload?.length) {
       await Promise.all(
         workers.flatMap((w) =>
@@ -166,17 +174,30 @@ export class CircuitProverPool implements CircuitProvingEngine {
   }
 
   /**
-   * Verifies on the calling thread (≈ 20 ms, a pairing check).
+   * Verifies on the accelerator; concurrent calls for one circuit are checked as one batch
+   * (see ProofBatchVerifier).
    * @throws {CircuitError} `INPUT_INVALID` when the proof cannot be a proof at all.
    */
   verify(circuit: CircuitName, proof: Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
-    return verifyProof(circuit, proof, publicSignals, this.#options);
+    return this.#verifier.verify(circuit, proof, publicSignals);
+  }
+
+  /**
+   * Verifies proofs of one circuit as one batch; a malformed item is false.
+   * @throws {CircuitError} `ARTIFACT_MISSING` / `ARTIFACT_STALE` when the verification key cannot be loaded.
+   */
+  verifyBatch(
+    circuit: CircuitName,
+    items: readonly { proof: Groth16Proof; publicSignals: readonly string[] }[],
+  ): Promise<boolean[]> {
+    return this.#verifier.verifyBatch(circuit, items);
   }
 
   /** Terminates the workers; pending proofs reject. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#verifier.close();
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
   }
 }
