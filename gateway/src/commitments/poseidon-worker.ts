@@ -1,26 +1,21 @@
 /**
  * Worker thread of PoseidonPool: Poseidon over consecutive groups of `arity` packed field elements with
- * circomlibjs's WASM Poseidon (the hash the circuits compute), one group at a time.
+ * the accelerator's batch WebAssembly Poseidon (@privgate/accel, bit for bit circomlib's — the hash the
+ * circuits compute — and checked against circomlibjs there), one call per chunk.
  */
 import { parentPort } from 'node:worker_threads';
-import { createCircomlibPoseidon } from '@privgate/circuits';
-import { readElement, writeElement } from './field-bytes.ts';
+import { PoseidonWasm } from '@privgate/accel';
 import type { PoseidonWorkerRequest, PoseidonWorkerResponse } from './poseidon-pool.ts';
 
 const port = parentPort!;
-const hasher = await createCircomlibPoseidon();
+const hasher = new PoseidonWasm();
 
 port.on('message', (request: PoseidonWorkerRequest) => {
   let response: PoseidonWorkerResponse;
   try {
-    const input = new BigUint64Array(request.input);
-    const groups = input.length / 4 / request.arity;
-    const out = new BigUint64Array(groups * 4);
-    const group: bigint[] = new Array(request.arity);
-    for (let g = 0; g < groups; g++) {
-      for (let j = 0; j < request.arity; j++) group[j] = readElement(input, g * request.arity + j);
-      writeElement(out, g, hasher.hash(group));
-    }
+    const input = new Uint8Array(request.input);
+    const groups = input.length / 32 / request.arity;
+    const out = hasher.hashPacked(request.arity, input, groups);
     response = { id: request.id, ok: true, output: out.buffer as ArrayBuffer };
     port.postMessage(response, [response.output]);
   } catch (error) {

@@ -1,11 +1,12 @@
 /**
  * The Groth16 verifier a local ledger hands to its chain: a proof transaction names a circuit and the hash
- * of the verification key registered for it; the proof is checked with @privgate/circuits' verifier when
- * the registered key is byte for byte the committed artifact of that circuit. A key the circuits package
- * does not ship (another circuit, another setup) is answered `false` rather than trusted.
+ * of the verification key registered for it; the proofs are checked in one batch per circuit with
+ * @privgate/circuits' batched verifier (the accelerator's `groth16VerifyBatch`) when the registered key is
+ * byte for byte the committed artifact of that circuit. A key the circuits package does not ship (another
+ * circuit, another setup) is answered `false` rather than trusted.
  */
-import { sm3 } from '@privgate/accel';
-import { CIRCUIT_NAMES, type CircuitName, readArtifact, verifyProof } from '@privgate/circuits';
+import { type Accelerator, sm3 } from '@privgate/accel';
+import { CIRCUIT_NAMES, type CircuitName, ProofBatchVerifier, readArtifact } from '@privgate/circuits';
 import {
   type ProofVerificationItem,
   type ProofVerifier,
@@ -26,26 +27,49 @@ export function circuitVkeyHash(circuit: CircuitName): Promise<string> {
   return hash;
 }
 
-/** A ledger `ProofVerifier` backed by the circuits package, reading registered keys from `state`. */
-export function circuitsProofVerifier(state: StateReader): ProofVerifier {
+let shared: ProofBatchVerifier | undefined;
+
+/**
+ * A ledger `ProofVerifier` backed by the circuits package, reading registered keys from `state`; batches
+ * run on `accel` (default: a process-wide single-thread engine).
+ */
+export function circuitsProofVerifier(
+  state: StateReader,
+  accel?: Pick<Accelerator, 'groth16VerifyBatch'>,
+): ProofVerifier {
+  if (accel === undefined) shared ??= new ProofBatchVerifier();
+  const verifier = accel === undefined ? shared! : new ProofBatchVerifier({ accel });
   return {
     async verifyBatch(items: readonly ProofVerificationItem[]): Promise<boolean[]> {
-      return Promise.all(
-        items.map(async (item) => {
-          if (!(CIRCUIT_NAMES as readonly string[]).includes(item.circuit)) return false;
+      const out = new Array<boolean>(items.length).fill(false);
+      const byCircuit = new Map<CircuitName, number[]>();
+      await Promise.all(
+        items.map(async (item, i) => {
+          if (!(CIRCUIT_NAMES as readonly string[]).includes(item.circuit)) return;
           const circuit = item.circuit as CircuitName;
           const registered = await readVkeyBytes(state, item.vkeyHash);
-          if (registered === undefined) return false;
+          if (registered === undefined) return;
           const hex = Buffer.from(item.vkeyHash).toString('hex');
-          if (Buffer.from(sm3(registered)).toString('hex') !== hex) return false;
-          if ((await circuitVkeyHash(circuit)) !== hex) return false;
-          try {
-            return await verifyProof(circuit, item.proof, item.publicSignals);
-          } catch {
-            return false;
+          if (Buffer.from(sm3(registered)).toString('hex') !== hex) return;
+          if ((await circuitVkeyHash(circuit)) !== hex) return;
+          let list = byCircuit.get(circuit);
+          if (!list) {
+            list = [];
+            byCircuit.set(circuit, list);
           }
+          list.push(i);
         }),
       );
+      for (const [circuit, indices] of byCircuit) {
+        const verdicts = await verifier.verifyBatch(
+          circuit,
+          indices.map((i) => ({ proof: items[i]!.proof, publicSignals: items[i]!.publicSignals })),
+        );
+        indices.forEach((idx, k) => {
+          out[idx] = verdicts[k] === true;
+        });
+      }
+      return out;
     },
   };
 }
