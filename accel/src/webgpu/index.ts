@@ -26,5 +26,5 @@ export {
   packScalars,
 } from './msm.ts';
 export { poseidon2BatchGpu, poseidon2BytesGpu, poseidon2WordsGpu } from './poseidon.ts';
-export { GpuRuntime } from './runtime.ts';
+export { dispatchGrid, type GpuPass, GpuRuntime } from './runtime.ts';
 export { sm3BatchGpu } from './sm3.ts';

@@ -159,54 +159,66 @@ export class GpuRuntime {
   ): Promise<Uint8Array[]> {
     const job = this.#chain.then(async () => {
       if (this.#lost !== undefined) throw this.#failure(`device lost: ${this.#lost}`);
-      const plan = await record();
-      const enc = this.device.createCommandEncoder();
-      for (const b of plan.clears ?? []) enc.clearBuffer(b);
-      for (const pass of plan.passes) {
-        const cp = enc.beginComputePass();
-        cp.setPipeline(pass.pipeline);
-        cp.setBindGroup(
-          0,
-          this.device.createBindGroup({
-            layout: pass.pipeline.getBindGroupLayout(0),
-            entries: pass.buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-          }),
-        );
-        const [x, y] = dispatchGrid(pass.invocations, pass.workgroupSize);
-        cp.dispatchWorkgroups(x, y);
-        cp.end();
-      }
-      const staging = plan.read.map(({ buffer, bytes }, i) => {
-        const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-        const key = `staging:${i}`;
-        let s = this.#buffers.get(key);
-        if (!s || s.size < size) {
-          s?.destroy();
-          let cap = 256;
-          while (cap < size) cap *= 2;
-          s = this.device.createBuffer({
-            label: key,
-            size: cap,
-            usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-          });
-          this.#buffers.set(key, s);
-        }
-        enc.copyBufferToBuffer(buffer, 0, s, 0, size);
-        return { s, bytes, size };
-      });
+      // Every call of the job (buffers, bind groups, encoding, submission) under one pair of scopes, so
+      // a validation or out-of-memory error fails this job instead of surfacing later as uncaptured.
       this.device.pushErrorScope('validation');
       this.device.pushErrorScope('out-of-memory');
-      this.device.queue.submit([enc.finish()]);
-      const oom = await this.device.popErrorScope();
-      const invalid = await this.device.popErrorScope();
-      if (oom || invalid) throw this.#failure((oom ?? invalid)!.message);
-      const out: Uint8Array[] = [];
-      for (const { s, bytes, size } of staging) {
-        await s.mapAsync(GPUMapMode.READ, 0, size);
-        out.push(new Uint8Array(s.getMappedRange(0, size).slice(0, bytes)));
-        s.unmap();
+      let scoped = true;
+      const popScopes = async (): Promise<GPUError | null> => {
+        scoped = false;
+        const oom = await this.device.popErrorScope();
+        const invalid = await this.device.popErrorScope();
+        return oom ?? invalid;
+      };
+      try {
+        const plan = await record();
+        const enc = this.device.createCommandEncoder();
+        for (const b of plan.clears ?? []) enc.clearBuffer(b);
+        for (const pass of plan.passes) {
+          const cp = enc.beginComputePass();
+          cp.setPipeline(pass.pipeline);
+          cp.setBindGroup(
+            0,
+            this.device.createBindGroup({
+              layout: pass.pipeline.getBindGroupLayout(0),
+              entries: pass.buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+            }),
+          );
+          const [x, y] = dispatchGrid(pass.invocations, pass.workgroupSize);
+          cp.dispatchWorkgroups(x, y);
+          cp.end();
+        }
+        const staging = plan.read.map(({ buffer, bytes }, i) => {
+          const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+          const key = `staging:${i}`;
+          let s = this.#buffers.get(key);
+          if (!s || s.size < size) {
+            s?.destroy();
+            let cap = 256;
+            while (cap < size) cap *= 2;
+            s = this.device.createBuffer({
+              label: key,
+              size: cap,
+              usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+            });
+            this.#buffers.set(key, s);
+          }
+          enc.copyBufferToBuffer(buffer, 0, s, 0, size);
+          return { s, bytes, size };
+        });
+        this.device.queue.submit([enc.finish()]);
+        const error = await popScopes();
+        if (error) throw this.#failure(error.message);
+        const out: Uint8Array[] = [];
+        for (const { s, bytes, size } of staging) {
+          await s.mapAsync(GPUMapMode.READ, 0, size);
+          out.push(new Uint8Array(s.getMappedRange(0, size).slice(0, bytes)));
+          s.unmap();
+        }
+        return out;
+      } finally {
+        if (scoped) await popScopes();
       }
-      return out;
     });
     this.#chain = job.catch(() => undefined);
     return job;
