@@ -2,7 +2,8 @@
  * The gateway's read-only ledger routes answer with the validator API's JSON: the gateway's own
  * HttpLedgerClient, pointed at `<gateway>/ledger`, reads the same records as the LocalLedger behind them;
  * absent records are NOT_FOUND; blocks decode in the console's own reader; and an agency signing through
- * them (the console's AgencySession) produces an authorisation the ledger commits.
+ * them (the console's AgencySession) produces an authorisation the ledger commits. On validators, blocks
+ * are forwarded with their commit certificates.
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { LedgerAccount, type LocalLedger } from '../../src/ledger-client/index.t
 import { checkAuthorization } from '../../src/query/request.ts';
 import { registerLedgerProxyRoutes } from '../../src/server/ledger-proxy.ts';
 import { usccOf } from '../../src/synthetic/index.ts';
+import { startValidators, type Validators } from '../ledger-client/validators.ts';
 import {
   AGENCIES,
   CHAIN_ID,
@@ -122,10 +124,10 @@ describe('the gateway’s read-only ledger routes', () => {
   it('refuse malformed parameters and writes', async () => {
     const bad = await fetch(`${origin}/ledger/v1/tx/not-hex`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).code).toBe('VALIDATION_FAILED');
+    expect(((await bad.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
     const post = await fetch(`${origin}/ledger/v1/tx`, { method: 'POST', body: '{}' });
     expect(post.status).toBe(404);
-    expect((await post.json()).code).toBe('ROUTE_NOT_FOUND');
+    expect(((await post.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('serve blocks the console decodes itself', async () => {
@@ -168,5 +170,48 @@ describe('the gateway’s read-only ledger routes', () => {
     expect(trail[0]?.txId).toEqual(sm3(bytes));
     const block = await readBlock('latest', CHAIN_ID, origin);
     expect(openedQueries(block!)).toMatchObject([{ queryId: signed.queryId, requester: AGENCIES.credit }]);
+  });
+});
+
+describe('the ledger routes of a gateway on validators', () => {
+  let validators: Validators;
+  let upstream: HttpLedgerClient;
+  let proxied: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    validators = await startValidators();
+    upstream = await HttpLedgerClient.connect({ urls: validators.urls });
+    const registry = new RouteRegistry({ requireCaller: admitEveryCaller, jsonBodyBytes: 1 << 16 });
+    registerLedgerProxyRoutes(registry, { ledger: upstream });
+    const app = express();
+    app.use(registry.router);
+    app.use(problemErrorHandler());
+    proxied = app.listen(0, '127.0.0.1');
+    await new Promise((r) => proxied.once('listening', r));
+    base = `http://127.0.0.1:${(proxied.address() as { port: number }).port}`;
+  });
+
+  afterAll(async () => {
+    await upstream?.close();
+    if (proxied !== undefined) await new Promise((r) => proxied.close(r));
+    await validators?.close();
+  });
+
+  it('forward blocks with their commit certificates, and read records through the client', async () => {
+    const status = (await (await fetch(`${base}/ledger/v1/status`)).json()) as {
+      chainId: string;
+      height: number;
+    };
+    expect(status.chainId).toBe(CHAIN_ID);
+    expect(status.height).toBeGreaterThanOrEqual(0);
+    const block = await readBlock(status.height, CHAIN_ID, base);
+    expect(block?.height).toBe(status.height);
+    expect(block?.certified).toBe(status.height > 0);
+    const genesis = await readBlock(0, CHAIN_ID, base);
+    expect(genesis?.header.height).toBe(0);
+    const client = await HttpLedgerClient.connect({ urls: [`${base}/ledger`] });
+    expect(await client.identity(GATEWAYS.bank)).toEqual(await upstream.identity(GATEWAYS.bank));
+    await client.close();
   });
 });

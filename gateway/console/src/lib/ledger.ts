@@ -19,8 +19,11 @@ import { HttpLedgerClient } from '../../../src/ledger-client/http-ledger.ts';
 /** Base of the gateway's read-only ledger routes. */
 export const LEDGER_BASE = '/ledger';
 
+/** The page's origin (this module also runs in Node tests, which pass an origin instead). */
+const pageOrigin = (): string => (globalThis as { location?: { origin: string } }).location?.origin ?? '';
+
 /** Connects the gateway's ledger client to `<origin>/ledger`. */
-export function connectLedger(origin: string = globalThis.location.origin): Promise<HttpLedgerClient> {
+export function connectLedger(origin: string = pageOrigin()): Promise<HttpLedgerClient> {
   return HttpLedgerClient.connect({ urls: [`${origin}${LEDGER_BASE}`], requestTimeoutMs: 15_000 });
 }
 
@@ -70,11 +73,11 @@ const MAX_BLOCK_BYTES = 16 << 20;
 export async function readBlock(
   height: number | 'latest',
   chainId: string,
-  origin: string = globalThis.location.origin,
+  origin: string = pageOrigin(),
 ): Promise<DecodedBlock | undefined> {
+  // The gateway answers these with Cache-Control: no-store.
   const res = await fetch(`${origin}${LEDGER_BASE}/v1/blocks/${height}`, {
     headers: { accept: 'application/json' },
-    cache: 'no-store',
   });
   if (res.status === 404) return undefined;
   const text = await res.text();
