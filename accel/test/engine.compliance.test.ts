@@ -10,6 +10,8 @@ import {
   createWebGpuAccelerator,
   createWorkersAccelerator,
   generateSm2KeyPair,
+  packFieldElements,
+  poseidonReference,
   Sm2Signer,
   type Sm2VerifyRequest,
   sm3,
@@ -103,6 +105,30 @@ for (const [name, factory] of backends) {
       const bad = new Set([5, 9, 12, 15, 18]);
       out.forEach((ok, i) => expect(ok).toBe(!bad.has(i)));
       expect(await accel.sm2VerifyBatch([])).toEqual([]);
+    });
+
+    it('poseidonHashBatch (arity 2 and 3) and poseidonMerkleRoot equal the bigint reference', async () => {
+      const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+      const rand = () =>
+        BigInt(`0x${Buffer.from(crypto.getRandomValues(new Uint8Array(31))).toString('hex')}`);
+      for (const arity of [2, 3]) {
+        const groups = Array.from({ length: 12 }, () => Array.from({ length: arity }, rand));
+        groups[0] = Array(arity).fill(r - 1n);
+        const out = await accel.poseidonHashBatch(arity, packFieldElements(groups.flat()));
+        expect(out).toEqual(packFieldElements(groups.map((g) => poseidonReference(g))));
+      }
+      // Depth 6 over 37 leaves: odd levels and empty subtrees on the right.
+      const leaves = Array.from({ length: 37 }, rand);
+      let level = leaves;
+      let zero = 0n;
+      for (let d = 0; d < 6; d++) {
+        const next: bigint[] = [];
+        for (let i = 0; i < level.length; i += 2)
+          next.push(poseidonReference([level[i]!, level[i + 1] ?? zero]));
+        level = next;
+        zero = poseidonReference([zero, zero]);
+      }
+      expect(await accel.poseidonMerkleRoot(packFieldElements(leaves), 6)).toEqual(packFieldElements(level));
     });
 
     it('rejects a batch item that is not bytes with ACCEL_INVALID_BATCH', async () => {

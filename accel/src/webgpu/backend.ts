@@ -1,9 +1,9 @@
-// The webgpu backend behind the engine's Accelerator interface. On the GPU: SM3 batches and
-// two-input Poseidon batches that are large enough (and, for SM3, whose messages are short enough),
-// plus the MSM and Poseidon kernels exposed beside the interface. On the fallback backend (a worker
-// pool when created through createAcceleratorAsync): SM2 signing and verification (not implemented in
-// WGSL), SM3 and Poseidon Merkle roots (chains of dependent levels), Poseidon of other arities, and
-// Groth16 verification (its MSM can use msmG1).
+// The webgpu backend behind the engine's Accelerator interface. On the GPU: SM3 batches, two-input
+// Poseidon batches and Poseidon Merkle roots that are large enough (and, for SM3, whose messages are
+// short enough), plus the MSM and Poseidon kernels exposed beside the interface. On the fallback
+// backend (a worker pool when created through createAcceleratorAsync): SM2 signing and verification
+// (not implemented in WGSL), SM3 Merkle roots, Poseidon of other arities, and Groth16 verification
+// (its MSMs can use msmG1).
 
 import { packBytes, unpackFixed } from '../engine/codec.ts';
 import { createCpuAccelerator } from '../engine/cpu.ts';
@@ -13,7 +13,7 @@ import { openGpuDevice } from './device.ts';
 import type { WebGpuAccelerator, WebGpuOptions } from './interface.ts';
 import { DEFAULT_KERNEL_STYLE } from './kernel-style.ts';
 import { type G1Affine, msmG1Gpu, packG1Points, packScalars } from './msm.ts';
-import { poseidon2BatchGpu, poseidon2BytesGpu } from './poseidon.ts';
+import { poseidon2BatchGpu, poseidon2BytesGpu, poseidonMerkleRootGpu } from './poseidon.ts';
 import { GpuRuntime } from './runtime.ts';
 import { sm3BatchGpu } from './sm3.ts';
 
@@ -74,7 +74,16 @@ export async function createWebGpuAccelerator(options: WebGpuOptions = {}): Prom
         if (count < minGpuBatch || count > MAX_BATCH_ITEMS) return fallback.poseidonHashBatch(arity, inputs);
         return poseidon2BytesGpu(rt, inputs, style);
       }),
-    poseidonMerkleRoot: (leaves, depth) => track(() => fallback.poseidonMerkleRoot(leaves, depth)),
+    poseidonMerkleRoot: (leaves, depth) =>
+      track(async () => {
+        const gpuShaped =
+          leaves instanceof Uint8Array &&
+          leaves.length % 32 === 0 &&
+          leaves.length / 32 >= minGpuBatch &&
+          leaves.length / 32 <= MAX_BATCH_ITEMS;
+        if (!gpuShaped) return fallback.poseidonMerkleRoot(leaves, depth);
+        return poseidonMerkleRootGpu(rt, leaves, depth, style);
+      }),
     groth16VerifyBatch: (vkey, items) => track(() => fallback.groth16VerifyBatch(vkey, items)),
     msmG1: (points: readonly G1Affine[], scalars: readonly bigint[]) =>
       track(async () => {

@@ -25,6 +25,11 @@ export {
   packG1Points,
   packScalars,
 } from './msm.ts';
-export { poseidon2BatchGpu, poseidon2BytesGpu, poseidon2WordsGpu } from './poseidon.ts';
+export {
+  poseidon2BatchGpu,
+  poseidon2BytesGpu,
+  poseidon2WordsGpu,
+  poseidonMerkleRootGpu,
+} from './poseidon.ts';
 export { dispatchGrid, type GpuPass, GpuRuntime } from './runtime.ts';
 export { sm3BatchGpu } from './sm3.ts';

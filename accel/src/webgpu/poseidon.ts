@@ -4,10 +4,11 @@
 // they are.
 
 import { poseidonParams } from '../poseidon/constants.ts';
+import { poseidonReference } from '../poseidon/reference.ts';
 import { fromLimbs, montgomeryConstants, toLimbs } from './field.wgsl.ts';
 import { BN254_FR, packField, unpackField } from './fields.ts';
 import type { KernelStyle } from './kernel-style.ts';
-import { POSEIDON_WORKGROUP, poseidonWgsl } from './poseidon.wgsl.ts';
+import { POSEIDON_WORKGROUP, poseidonLevelWgsl, poseidonWgsl } from './poseidon.wgsl.ts';
 import type { GpuRuntime } from './runtime.ts';
 
 /** Hashes per GPU job (bounded so one dispatch never runs long enough to trip a driver watchdog). */
@@ -89,6 +90,87 @@ export async function poseidon2BatchGpu(
 
 const R_LIMBS = toLimbs(BN254_FR.p);
 
+/** 32-byte little-endian elements as limbs, with elements ≥ r reduced mod r (as circomlibjs does). */
+function canonicalWords(bytes: Uint8Array): Uint32Array {
+  const words = new Uint32Array(bytes.length / 4);
+  new Uint8Array(words.buffer).set(bytes);
+  for (let at = 0; at < words.length; at += 8) {
+    // Compare with r from the top limb down; reduce the (rare) non-canonical element with bigints.
+    let k = 7;
+    while (k >= 0 && words[at + k] === R_LIMBS[k]) k--;
+    if (k < 0 || words[at + k]! > R_LIMBS[k]!) {
+      words.set(toLimbs(fromLimbs(words, at) % BN254_FR.p), at);
+    }
+  }
+  return words;
+}
+
+const zeroRoots: bigint[] = [0n];
+
+/** Root of an empty subtree of each height 0..depth: Z0 = 0, Z(k+1) = Poseidon(Zk, Zk). */
+function emptyRoots(depth: number): readonly bigint[] {
+  while (zeroRoots.length <= depth) {
+    const z = zeroRoots[zeroRoots.length - 1]!;
+    zeroRoots.push(poseidonReference([z, z]));
+  }
+  return zeroRoots;
+}
+
+/**
+ * Root of the Poseidon Merkle tree of `depth` over packed 32-byte little-endian leaves (missing
+ * leaves 0, node = Poseidon(left, right)), every level on the GPU in one submission: level k reads
+ * ⌈n / 2^(k−1)⌉ nodes and a missing right child is the empty subtree of its height.
+ * @throws {RangeError} for a depth outside 1..32, leaves that are not whole 32-byte elements, or more
+ *   than 2^depth leaves.
+ */
+export async function poseidonMerkleRootGpu(
+  rt: GpuRuntime,
+  leaves: Uint8Array,
+  depth: number,
+  style: KernelStyle = 'compact',
+): Promise<Uint8Array> {
+  if (!Number.isInteger(depth) || depth < 1 || depth > 32) {
+    throw new RangeError(`poseidonMerkleRoot: depth must be 1..32, got ${depth}`);
+  }
+  if (!(leaves instanceof Uint8Array) || leaves.length % 32 !== 0) {
+    throw new RangeError('poseidonMerkleRoot: leaves must be whole 32-byte elements');
+  }
+  const n = leaves.length / 32;
+  if (n > 2 ** depth) throw new RangeError(`poseidonMerkleRoot: ${n} leaves do not fit depth ${depth}`);
+  const zeros = emptyRoots(depth);
+  if (n === 0) return Uint8Array.from(toBytes(zeros[depth]!));
+  const words = canonicalWords(leaves);
+  const [root] = await rt.run(async () => {
+    const pipeline = await rt.pipeline(`poseidon-level-${style}`, poseidonLevelWgsl(style));
+    const cBuf = rt.buffer('poseidon:constants', constants().byteLength);
+    rt.write(cBuf, constants());
+    const ping = [rt.buffer('poseidon-merkle:a', n * 32), rt.buffer('poseidon-merkle:b', n * 32)] as const;
+    rt.write(ping[0], words);
+    const passes = [];
+    let count = n;
+    for (let k = 1; k <= depth; k++) {
+      const above = Math.ceil(count / 2);
+      const params = new Uint32Array(12);
+      params.set([above, count], 0);
+      params.set(toLimbs(zeros[k - 1]!), 4);
+      passes.push({
+        pipeline,
+        buffers: [ping[(k - 1) % 2]!, cBuf, ping[k % 2]!, rt.uniform(`poseidon-merkle:${k}`, params)],
+        invocations: above,
+        workgroupSize: POSEIDON_WORKGROUP,
+      });
+      count = above;
+    }
+    return { passes, read: [{ buffer: ping[depth % 2]!, bytes: 32 }] };
+  });
+  return root!;
+}
+
+function toBytes(v: bigint): Uint8Array {
+  const w = Uint32Array.from(toLimbs(v));
+  return new Uint8Array(w.buffer);
+}
+
 /**
  * Poseidon(a, b) for pairs of 32-byte little-endian elements (the engine's packed form), reducing
  * elements ≥ r mod r as circomlibjs does; 32 little-endian bytes per hash.
@@ -98,16 +180,6 @@ export async function poseidon2BytesGpu(
   inputs: Uint8Array,
   style: KernelStyle = 'compact',
 ): Promise<Uint8Array> {
-  const words = new Uint32Array(inputs.length / 4);
-  new Uint8Array(words.buffer).set(inputs);
-  for (let at = 0; at < words.length; at += 8) {
-    // Compare with r from the top limb down; reduce the (rare) non-canonical element with bigints.
-    let k = 7;
-    while (k >= 0 && words[at + k] === R_LIMBS[k]) k--;
-    if (k < 0 || words[at + k]! > R_LIMBS[k]!) {
-      words.set(toLimbs(fromLimbs(words, at) % BN254_FR.p), at);
-    }
-  }
-  const out = await poseidon2WordsGpu(rt, words, style);
+  const out = await poseidon2WordsGpu(rt, canonicalWords(inputs), style);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

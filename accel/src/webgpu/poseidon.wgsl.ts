@@ -15,20 +15,16 @@ import { LINEAR_ID } from './runtime.ts';
 /** Workgroup size of the Poseidon kernel. */
 export const POSEIDON_WORKGROUP = 64;
 
-/** WGSL of the batch Poseidon kernel. */
-export function poseidonWgsl(style: KernelStyle = 'compact'): string {
+/** Bindings 1 (constants) and the hash function `poseidon2(a, b)` on standard-form elements. */
+function prelude(style: KernelStyle): string {
   const rounds = FULL_ROUNDS + partialRounds(2);
   const half = FULL_ROUNDS / 2;
   return /* wgsl */ `
 ${U32_ARITH_WGSL}
 ${fieldWgsl(BN254_FR.name, BN254_FR.p, style === 'unrolled')}
 
-struct Params { count: u32 }
-@group(0) @binding(0) var<storage, read> inputs: array<u32>;
 // ${rounds} × 3 round constants, then the 3 × 3 MDS matrix, Montgomery form, 8 words each.
 @group(0) @binding(1) var<storage, read> constants: array<u32>;
-@group(0) @binding(2) var<storage, read_write> outputs: array<u32>;
-@group(0) @binding(3) var<uniform> params: Params;
 
 fn cst(k: u32) -> array<u32, 8> {
   var v = FR_ZERO;
@@ -47,13 +43,8 @@ fn pow5(x: array<u32, 8>) -> array<u32, 8> {
   return acc;
 }
 
-@compute @workgroup_size(${POSEIDON_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = ${LINEAR_ID(POSEIDON_WORKGROUP)};
-  if (i >= params.count) { return; }
-  var a = FR_ZERO;
-  var b = FR_ZERO;
-  for (var j = 0u; j < 8u; j++) { a[j] = inputs[i * 16u + j]; b[j] = inputs[i * 16u + 8u + j]; }
+// Poseidon(a, b), inputs and output in standard form.
+fn poseidon2(a: array<u32, 8>, b: array<u32, 8>) -> array<u32, 8> {
   var s = array<array<u32, 8>, 3>(FR_ZERO, fr_to_mont(a), fr_to_mont(b));
   let m = ${rounds * 3}u;
   for (var r = 0u; r < ${rounds}u; r++) {
@@ -73,9 +64,59 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     s = n;
   }
-  let s0 = s[0];
-  let h = fr_from_mont(s0);
+  return fr_from_mont(s[0]);
+}
+`;
+}
+
+/** WGSL of the batch kernel: pairs in (16 words each), hashes out (8 words each). */
+export function poseidonWgsl(style: KernelStyle = 'compact'): string {
+  return /* wgsl */ `
+${prelude(style)}
+struct Params { count: u32 }
+@group(0) @binding(0) var<storage, read> inputs: array<u32>;
+@group(0) @binding(2) var<storage, read_write> outputs: array<u32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(${POSEIDON_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = ${LINEAR_ID(POSEIDON_WORKGROUP)};
+  if (i >= params.count) { return; }
+  var a = FR_ZERO;
+  var b = FR_ZERO;
+  for (var j = 0u; j < 8u; j++) { a[j] = inputs[i * 16u + j]; b[j] = inputs[i * 16u + 8u + j]; }
+  let h = poseidon2(a, b);
   for (var j = 0u; j < 8u; j++) { outputs[i * 8u + j] = h[j]; }
+}
+`;
+}
+
+/**
+ * WGSL of one Merkle level: node i of the level above is Poseidon(child 2i, child 2i + 1), a missing
+ * right child being the root of an empty subtree of this level (`zero`).
+ */
+export function poseidonLevelWgsl(style: KernelStyle = 'compact'): string {
+  return /* wgsl */ `
+${prelude(style)}
+struct Params { count_out: u32, count_in: u32, pad0: u32, pad1: u32, zero: array<vec4<u32>, 2> }
+@group(0) @binding(0) var<storage, read> below: array<u32>;
+@group(0) @binding(2) var<storage, read_write> above: array<u32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(${POSEIDON_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = ${LINEAR_ID(POSEIDON_WORKGROUP)};
+  if (i >= params.count_out) { return; }
+  var a = FR_ZERO;
+  var b = FR_ZERO;
+  for (var j = 0u; j < 8u; j++) { a[j] = below[2u * i * 8u + j]; }
+  if (2u * i + 1u < params.count_in) {
+    for (var j = 0u; j < 8u; j++) { b[j] = below[(2u * i + 1u) * 8u + j]; }
+  } else {
+    for (var j = 0u; j < 8u; j++) { b[j] = params.zero[j / 4u][j % 4u]; }
+  }
+  let h = poseidon2(a, b);
+  for (var j = 0u; j < 8u; j++) { above[i * 8u + j] = h[j]; }
 }
 `;
 }

@@ -1,7 +1,8 @@
-// Poseidon on the GPU (poseidon.wgsl.ts) against circomlibjs: the hashes equal its `poseidon([a, b])`
-// on edge and random inputs.
+// Poseidon on the GPU (poseidon.wgsl.ts): the hashes equal circomlibjs's `poseidon([a, b])` on edge and
+// random inputs, and Merkle roots equal the cpu backend's (empty trees, odd levels, deep trees).
 import { afterAll, describe, expect, it } from 'vitest';
-import { BN254_FR, poseidon2BatchGpu } from '../../src/webgpu/index.ts';
+import { createCpuAccelerator } from '../../src/engine/cpu.ts';
+import { BN254_FR, poseidon2BatchGpu, poseidonMerkleRootGpu } from '../../src/webgpu/index.ts';
 import { openTestGpu, randomBelow } from './gpu-fixture.ts';
 
 const gpu = await openTestGpu();
@@ -13,9 +14,9 @@ interface Circomlibjs {
 }
 const CIRCOMLIBJS = 'circomlibjs';
 
-describe.skipIf(!gpu.rt)(`webgpu Poseidon batch${gpu.skip}`, () => {
-  afterAll(() => gpu.release());
+afterAll(() => gpu.release());
 
+describe.skipIf(!gpu.rt)(`webgpu Poseidon batch${gpu.skip}`, () => {
   it('equals circomlibjs on edge cases and 200 random pairs', async () => {
     const poseidon = await ((await import(CIRCOMLIBJS)) as Circomlibjs).buildPoseidon();
     const inputs: [bigint, bigint][] = [
@@ -39,5 +40,52 @@ describe.skipIf(!gpu.rt)(`webgpu Poseidon batch${gpu.skip}`, () => {
       RangeError,
     );
     expect(await poseidon2BatchGpu(gpu.rt!, [])).toEqual([]);
+  });
+});
+
+describe.skipIf(!gpu.rt)(`webgpu Poseidon Merkle root${gpu.skip}`, () => {
+  const cpu = createCpuAccelerator();
+  afterAll(() => cpu.close());
+
+  const leavesOf = (n: number) => {
+    const bytes = crypto.getRandomValues(new Uint8Array(32 * n));
+    for (let i = 0; i < n; i++) bytes[32 * i + 31] = bytes[32 * i + 31]! & 0x1f; // below 2^253 < r
+    return bytes;
+  };
+
+  it('equals the cpu backend for 0..9, 31, 64 and 100 leaves at several depths', async () => {
+    for (const [n, depth] of [
+      [0, 1],
+      [0, 5],
+      [1, 1],
+      [1, 4],
+      [2, 1],
+      [3, 2],
+      [5, 3],
+      [7, 6],
+      [8, 3],
+      [9, 20],
+      [31, 5],
+      [64, 6],
+      [100, 10],
+    ] as const) {
+      const leaves = leavesOf(n);
+      expect(await poseidonMerkleRootGpu(gpu.rt!, leaves, depth), `n = ${n}, depth = ${depth}`).toEqual(
+        await cpu.poseidonMerkleRoot(leaves, depth),
+      );
+    }
+  });
+
+  it('a leaf at or above r is reduced, as the cpu backend does', async () => {
+    const leaves = leavesOf(4);
+    leaves.fill(0xff, 32, 64);
+    expect(await poseidonMerkleRootGpu(gpu.rt!, leaves, 2)).toEqual(await cpu.poseidonMerkleRoot(leaves, 2));
+  });
+
+  it('rejects bad depths, ragged leaves and too many leaves with RangeError', async () => {
+    await expect(poseidonMerkleRootGpu(gpu.rt!, leavesOf(1), 0)).rejects.toThrow(RangeError);
+    await expect(poseidonMerkleRootGpu(gpu.rt!, leavesOf(1), 33)).rejects.toThrow(RangeError);
+    await expect(poseidonMerkleRootGpu(gpu.rt!, new Uint8Array(33), 3)).rejects.toThrow(RangeError);
+    await expect(poseidonMerkleRootGpu(gpu.rt!, leavesOf(5), 2)).rejects.toThrow(RangeError);
   });
 });
