@@ -39,13 +39,26 @@ export function problemContext(p: Problem): Record<string, unknown> {
   return rest;
 }
 
-/** A problem for a failure that never reached the gateway (network, aborted, not JSON). */
+/**
+ * A problem for a failure on this side: a coded error of the shared modules (its code and context, e.g.
+ * `QUERY_INVALID`, `LEDGER_UNAVAILABLE`), or a network failure (`CLIENT_ERROR`).
+ */
 export function clientProblem(err: unknown): Problem {
   if (err instanceof ProblemError) return err.problem;
   const message = err instanceof Error ? err.message : String(err);
-  const code =
-    typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'CLIENT_ERROR';
-  return { title: 'The console could not complete the request', status: 0, code, detail: message };
+  const coded = err as { code?: unknown; context?: unknown } | null;
+  const code = typeof coded?.code === 'string' ? coded.code : 'CLIENT_ERROR';
+  const context =
+    typeof coded?.context === 'object' && coded.context !== null
+      ? (coded.context as Record<string, unknown>)
+      : {};
+  return {
+    ...context,
+    title: 'The console could not complete the request',
+    status: 0,
+    code,
+    detail: message,
+  };
 }
 
 async function readBody(res: Response): Promise<string> {

@@ -119,7 +119,7 @@ export function AgencyView(props: { env: ConsoleEnv; onAudit: (queryId: string) 
     try {
       signed = await session.sign(query());
     } catch (err) {
-      setFormProblem(clientProblem(err));
+      setFormProblem({ ...clientProblem(err), title: 'The query cannot be signed' });
       return;
     }
     const ledger = await env.ledger();
