@@ -1,5 +1,7 @@
-// Batched SM3 of equal-length messages on the 4-lane WebAssembly kernel (sm3x4-module.ts): one module
-// instance per thread, messages copied into its memory a chunk at a time (one copy in, one copy out).
+// Batched SM3 of equal-length messages, optionally behind a one-byte prefix (Merkle domain bytes), on
+// the 4-lane WebAssembly kernel (sm3x4-module.ts): one module instance per thread, messages copied into
+// its memory a chunk at a time (one copy in, one copy out). The memory has a fixed size, so the views
+// of it made at load time stay valid.
 //
 // The last block of an equal-length batch is the same for every message whenever it holds no message
 // bytes (length ≡ 0 mod 64: 0x80, zeros, bit length; length mod 64 ≥ 56: zeros, bit length), so its
@@ -8,7 +10,7 @@
 
 import { buildSm3x4Module, CONST_W_AT, CONST_W_PRIME, FREE_AT, TAILS_AT } from './sm3x4-module.ts';
 
-/** Largest message size the kernel takes; longer ones are better served a message at a time. */
+/** Largest message size the kernel takes: four of them fill the module's input area. */
 export const SM3X4_MAX_ITEM = 1 << 16;
 // Input bytes per kernel call (at least four messages), and messages per call.
 const CHUNK_BYTES = 1 << 18;
