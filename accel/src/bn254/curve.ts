@@ -8,7 +8,7 @@
 //   D-type twist line l = -H·yP + 3J·xP·w + I·w³ as in Aranha et al., EUROCRYPT 2011), and loops that
 //   apply one step to every pair of a batch, multiplying all their lines into one Fp12 accumulator;
 // - the twist endomorphism ψ (for the G2 subgroup test) and on-curve tests of affine points.
-import { type Addr, kernel, offset, type StaticMemory } from '../wasm/calls.ts';
+import { type Addr, type Kernel, kernel, offset, type StaticMemory } from '../wasm/calls.ts';
 import { type FunctionBuilder, I32, type ModuleBuilder, Op } from '../wasm/emitter.ts';
 import { FP, FP2, type Tower } from './tower.ts';
 
@@ -43,6 +43,14 @@ export interface Curve {
   addLine: FunctionBuilder;
   millerDbl: FunctionBuilder;
   millerAdd: FunctionBuilder;
+  g1jDbl: FunctionBuilder;
+  g1jAdd: FunctionBuilder;
+  g1jToHom: FunctionBuilder;
+  g2jDbl: FunctionBuilder;
+  g2jAdd: FunctionBuilder;
+  g2jToHom: FunctionBuilder;
+  /** Fp2's one (written by the runtime). */
+  g2One: number;
   constants: CurveConstants;
 }
 
@@ -54,6 +62,7 @@ interface FieldOps {
   sub: FunctionBuilder;
   copy: FunctionBuilder;
   eq: FunctionBuilder;
+  isZero: FunctionBuilder;
 }
 
 export function emitCurve(mod: ModuleBuilder, mem: StaticMemory, tower: Tower): Curve {
@@ -155,6 +164,7 @@ export function emitCurve(mod: ModuleBuilder, mem: StaticMemory, tower: Tower): 
     sub: fp.sub,
     copy: fp.copy,
     eq: fp.eq,
+    isZero: fp.isZero,
   };
   const fp2Ops: FieldOps = {
     size: FP2,
@@ -164,7 +174,109 @@ export function emitCurve(mod: ModuleBuilder, mem: StaticMemory, tower: Tower): 
     sub: fp2.sub,
     copy: fp2.copy,
     eq: fp2.eq,
+    isZero: fp2.isZero,
   };
+  // Jacobian coordinates (x = X/Z², y = Y/Z³) for scalar multiplication: doubling "dbl-2009-l" (2M + 5S)
+  // and addition "add-2007-bl" (11M + 5S) from the Explicit-Formulas Database, made complete by branching
+  // (either input at infinity, P = Q, P = -Q), so adversarial points cannot reach an exceptional case.
+  // The curves have no point of order 2, so doubling needs no branch (infinity stays Z = 0).
+  const jacobian = (prefix: string, F: FieldOps, one: number) => {
+    const n = F.size;
+    const X = (p: Addr) => p;
+    const Y = (p: Addr) => offset(p, n);
+    const Z = (p: Addr) => offset(p, 2 * n);
+    const copyPoint = (k: Kernel, r: Addr, p: Addr) => {
+      k.call(F.copy, X(r), X(p)).call(F.copy, Y(r), Y(p)).call(F.copy, Z(r), Z(p));
+    };
+    const dbl = def(`${prefix}j_dbl`, 2, (k, [r, p]) => {
+      const [a, b, c, d, e, f, t] = Array.from({ length: 7 }, () => k.tmp(n)) as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      k.call(F.sqr, a, X(p!)).call(F.sqr, b, Y(p!)).call(F.sqr, c, b);
+      k.call(F.add, d, X(p!), b)
+        .call(F.sqr, d, d)
+        .call(F.sub, d, d, a)
+        .call(F.sub, d, d, c)
+        .call(F.add, d, d, d);
+      k.call(F.add, e, a, a).call(F.add, e, e, a).call(F.sqr, f, e);
+      k.call(F.mul, t, Y(p!), Z(p!)).call(F.add, Z(r!), t, t); // Z3 = 2YZ (X, Y already read)
+      k.call(F.add, t, d, d).call(F.sub, X(r!), f, t); // X3 = F - 2D
+      k.call(F.sub, t, d, X(r!)).call(F.mul, t, e, t);
+      k.call(F.add, c, c, c).call(F.add, c, c, c).call(F.add, c, c, c).call(F.sub, Y(r!), t, c); // Y3 = E(D - X3) - 8C
+    });
+    const add = def(`${prefix}j_add`, 3, (k, [r, p, q]) => {
+      const [z1z1, z2z2, u1, u2, s1, s2, h, rr, i, j, v, t] = Array.from({ length: 12 }, () =>
+        k.tmp(n),
+      ) as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const f = k.f;
+      k.call(F.isZero, Z(p!));
+      f.if();
+      copyPoint(k, r!, q!);
+      f.op(Op.return).end();
+      k.call(F.isZero, Z(q!));
+      f.if();
+      copyPoint(k, r!, p!);
+      f.op(Op.return).end();
+      k.call(F.sqr, z1z1, Z(p!)).call(F.sqr, z2z2, Z(q!));
+      k.call(F.mul, u1, X(p!), z2z2).call(F.mul, u2, X(q!), z1z1);
+      k.call(F.mul, s1, Y(p!), Z(q!)).call(F.mul, s1, s1, z2z2);
+      k.call(F.mul, s2, Y(q!), Z(p!)).call(F.mul, s2, s2, z1z1);
+      k.call(F.sub, h, u2, u1).call(F.sub, rr, s2, s1);
+      k.call(F.isZero, h);
+      f.if();
+      k.call(F.isZero, rr);
+      f.if();
+      k.call(dbl, r!, p!); // P = Q
+      f.otherwise();
+      k.call(F.copy, X(r!), one).call(F.copy, Y(r!), one).call(F.sub, Z(r!), one, one); // P = -Q: infinity
+      f.end();
+      f.op(Op.return).end();
+      k.call(F.add, i, h, h)
+        .call(F.sqr, i, i)
+        .call(F.mul, j, h, i)
+        .call(F.add, rr, rr, rr)
+        .call(F.mul, v, u1, i);
+      // Z3 first: it reads Z1 and Z2, which r may alias.
+      k.call(F.add, t, Z(p!), Z(q!))
+        .call(F.sqr, t, t)
+        .call(F.sub, t, t, z1z1)
+        .call(F.sub, t, t, z2z2)
+        .call(F.mul, Z(r!), t, h);
+      k.call(F.sqr, t, rr).call(F.sub, t, t, j).call(F.sub, t, t, v).call(F.sub, X(r!), t, v); // X3 = r² - J - 2V
+      k.call(F.sub, t, v, X(r!)).call(F.mul, t, rr, t).call(F.mul, s1, s1, j).call(F.add, s1, s1, s1);
+      k.call(F.sub, Y(r!), t, s1); // Y3 = r(V - X3) - 2·S1·J
+    });
+    // Homogeneous (X·Z : Y : Z³) of a Jacobian point (infinity stays Z = 0).
+    const toHom = def(`${prefix}j_to_hom`, 2, (k, [r, p]) => {
+      const [z3, t] = [k.tmp(n), k.tmp(n)];
+      k.call(F.sqr, z3, Z(p!)).call(F.mul, z3, z3, Z(p!)).call(F.mul, t, X(p!), Z(p!));
+      k.call(F.copy, Y(r!), Y(p!)).call(F.copy, X(r!), t).call(F.copy, Z(r!), z3);
+    });
+    return { dbl, add, toHom };
+  };
+  const g1j = jacobian('g1', fpOps, tower.constants.one);
+  const g2one = mem.alloc(FP2);
+  const g2j = jacobian('g2', fp2Ops, g2one);
+
   const g1 = complete('g1', fpOps, constants.g1B3);
   const g2 = complete('g2', fp2Ops, constants.g2B3);
   const g1OnCurve = onCurve('g1', fpOps, constants.g1B);
@@ -288,6 +400,13 @@ export function emitCurve(mod: ModuleBuilder, mem: StaticMemory, tower: Tower): 
     addLine,
     millerDbl,
     millerAdd,
+    g1jDbl: g1j.dbl,
+    g1jAdd: g1j.add,
+    g1jToHom: g1j.toHom,
+    g2jDbl: g2j.dbl,
+    g2jAdd: g2j.add,
+    g2jToHom: g2j.toHom,
+    g2One: g2one,
     constants,
   };
 }

@@ -229,6 +229,28 @@ export class Pairing {
     rt.release(mark);
   }
 
+  /** r = a^e1 · b^e2 for non-negative exponents, sharing the squarings (Shamir's trick). */
+  pow2(r: number, a: number, e1: bigint, b: number, e2: bigint): void {
+    const rt = this.#rt;
+    const x = rt.x;
+    const mark = rt.mark();
+    const [ta, tb, tab] = [rt.alloc(FP12), rt.alloc(FP12), rt.alloc(FP12)];
+    x.fp12_copy(ta, a);
+    x.fp12_copy(tb, b);
+    x.fp12_mul(tab, a, b);
+    x.fp12_one(r);
+    const bits = Math.max(e1.toString(2).length, e2.toString(2).length);
+    for (let i = bits - 1; i >= 0; i--) {
+      x.fp12_sqr(r, r);
+      const u = (e1 >> BigInt(i)) & 1n;
+      const v = (e2 >> BigInt(i)) & 1n;
+      if (u && v) x.fp12_mul(r, r, tab);
+      else if (u) x.fp12_mul(r, r, ta);
+      else if (v) x.fp12_mul(r, r, tb);
+    }
+    rt.release(mark);
+  }
+
   /** r = a^e for a non-negative exponent (square and multiply; a in GT). */
   pow(r: number, a: number, e: bigint): void {
     const rt = this.#rt;

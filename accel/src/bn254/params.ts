@@ -71,6 +71,13 @@ export const FROBENIUS: Fp2Value[][] = [1, 2, 3].map((j) => {
 export const PSI_X: Fp2Value = fp2.pow(XI, (P - 1n) / 3n);
 export const PSI_Y: Fp2Value = fp2.pow(XI, (P - 1n) / 2n);
 
+/**
+ * The GLV endomorphism of G1: φ(x, y) = (β·x, y) = [λ](x, y), with β a cube root of unity in Fp and λ one
+ * in Fr (λ² + λ + 1 ≡ 0 mod r); this pair is checked against scalar multiplication in the tests.
+ */
+export const GLV_BETA = 2203960485148121921418603742825762020974279258880205651966n;
+export const GLV_LAMBDA = 4407920970296243842393367215006156084916469457145843978461n;
+
 /** Non-adjacent form of n, least significant digit first. */
 export function naf(n: bigint): number[] {
   const out: number[] = [];

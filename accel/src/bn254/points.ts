@@ -7,7 +7,24 @@ import type { Bn254Runtime } from './runtime.ts';
 import { FP, FP2 } from './tower.ts';
 
 const WINDOW = 4;
-const SEED_BITS = SEED.toString(2).slice(1);
+
+/** Width-w NAF digits of n (odd digits in (-2^(w-1), 2^(w-1)), at most one non-zero in any w), most significant first. */
+function wnaf(n: bigint, w: number): number[] {
+  const out: number[] = [];
+  const full = 1n << BigInt(w);
+  let k = n;
+  while (k > 0n) {
+    if (k & 1n) {
+      let d = k % full;
+      if (d >= full / 2n) d -= full;
+      out.push(Number(d));
+      k -= d;
+    } else out.push(0);
+    k >>= 1n;
+  }
+  return out.reverse();
+}
+const SEED_WNAF = wnaf(SEED, 4);
 
 /** Sets the projective G1 point at ptr to infinity (0 : 1 : 0). */
 export function g1SetInfinity(rt: Bn254Runtime, ptr: number): void {
@@ -45,6 +62,55 @@ export function g1Mul(rt: Bn254Runtime, dst: number, p: number, k: bigint, bits 
     if (digit !== 0) x.g1_add(acc, acc, table + digit * G1_BYTES);
   }
   new Uint8Array(x.memory.buffer).copyWithin(dst, acc, acc + G1_BYTES);
+  rt.release(mark);
+}
+
+/**
+ * dst (homogeneous) = [a]P + [b]φ(P) for the affine G1 point at `affine` and a, b < 2^64: with
+ * φ(P) = [λ]P this is [a + bλ]P at the cost of a 64-bit multiplication (Gallant, Lambert, Vanstone,
+ * CRYPTO 2001), by joint 2-bit windows over the 15 points [i]P + [j]φ(P), in Jacobian coordinates.
+ * `beta` is the address of β (Montgomery form).
+ */
+export function g1MulGlv(
+  rt: Bn254Runtime,
+  dst: number,
+  affine: number,
+  a: bigint,
+  b: bigint,
+  beta: number,
+): void {
+  const x = rt.x;
+  const mark = rt.mark();
+  const table = rt.alloc(16 * G1_BYTES);
+  const at = (i: number, j: number) => table + (4 * i + j) * G1_BYTES;
+  const mem = () => new Uint8Array(x.memory.buffer);
+  // Infinity (1 : 1 : 0) at [0][0].
+  rt.writeFp(at(0, 0), 1n);
+  rt.writeFp(at(0, 0) + FP, 1n);
+  rt.writeFp(at(0, 0) + 2 * FP, 0n);
+  x.fp_copy(at(1, 0), affine);
+  x.fp_copy(at(1, 0) + FP, affine + FP);
+  rt.writeFp(at(1, 0) + 2 * FP, 1n);
+  x.g1j_dbl(at(2, 0), at(1, 0));
+  x.g1j_add(at(3, 0), at(2, 0), at(1, 0));
+  for (let i = 1; i < 4; i++) {
+    // φ in Jacobian coordinates: (β·X : Y : Z).
+    mem().copyWithin(at(0, i), at(i, 0), at(i, 0) + G1_BYTES);
+    x.fp_mul(at(0, i), at(0, i), beta);
+  }
+  for (let i = 1; i < 4; i++) for (let j = 1; j < 4; j++) x.g1j_add(at(i, j), at(i, 0), at(0, j));
+  const acc = rt.alloc(G1_BYTES);
+  mem().copyWithin(acc, at(0, 0), at(0, 0) + G1_BYTES);
+  for (let w = 31; w >= 0; w--) {
+    if (w !== 31) {
+      x.g1j_dbl(acc, acc);
+      x.g1j_dbl(acc, acc);
+    }
+    const i = Number((a >> BigInt(2 * w)) & 3n);
+    const j = Number((b >> BigInt(2 * w)) & 3n);
+    if (i !== 0 || j !== 0) x.g1j_add(acc, acc, at(i, j));
+  }
+  x.g1j_to_hom(dst, acc);
   rt.release(mark);
 }
 
@@ -134,12 +200,30 @@ export function g2InSubgroup(rt: Bn254Runtime, q: number): boolean {
   const x = rt.x;
   const mark = rt.mark();
   const [a, b, c, r] = [rt.alloc(G2_BYTES), rt.alloc(G2_BYTES), rt.alloc(G2_BYTES), rt.alloc(G2_BYTES)];
-  // a = [x]Q
-  new Uint8Array(x.memory.buffer).copyWithin(a, q, q + G2_BYTES);
-  for (const bit of SEED_BITS) {
-    x.g2_dbl(a, a);
-    if (bit === '1') x.g2_add(a, a, q);
+  // a = [x]Q in Jacobian coordinates (Q has Z = 1, the same point in either form), by a width-4 NAF over
+  // the odd multiples Q, 3Q, 5Q, 7Q; then back to homogeneous coordinates for the complete formulas.
+  const table = rt.alloc(4 * G2_BYTES);
+  const neg = rt.alloc(G2_BYTES);
+  const mem = () => new Uint8Array(x.memory.buffer);
+  mem().copyWithin(table, q, q + G2_BYTES);
+  x.g2j_dbl(c, q);
+  for (let i = 1; i < 4; i++) x.g2j_add(table + i * G2_BYTES, table + (i - 1) * G2_BYTES, c);
+  const entry = (d: number): number => {
+    const t = table + ((Math.abs(d) - 1) / 2) * G2_BYTES;
+    if (d > 0) return t;
+    mem().copyWithin(neg, t, t + G2_BYTES);
+    x.fp2_neg(neg + FP2, neg + FP2);
+    return neg;
+  };
+  const top = SEED_WNAF[0]!;
+  const first = entry(top);
+  mem().copyWithin(a, first, first + G2_BYTES);
+  for (let i = 1; i < SEED_WNAF.length; i++) {
+    x.g2j_dbl(a, a);
+    const d = SEED_WNAF[i]!;
+    if (d !== 0) x.g2j_add(a, a, entry(d));
   }
+  x.g2j_to_hom(a, a);
   x.g2_psi(b, a); // ψ([x]Q)
   x.g2_add(a, a, q); // [x+1]Q
   x.g2_psi(r, b); // ψ²([x]Q)

@@ -89,6 +89,12 @@ export interface Bn254Exports {
   g2_add_line: (t: number, q: number, line: number) => void;
   miller_dbl: (f: number, t: number, p: number, n: number) => void;
   miller_add: (f: number, t: number, q: number, p: number, n: number) => void;
+  g1j_dbl: K2;
+  g1j_add: K3;
+  g1j_to_hom: K2;
+  g2j_dbl: K2;
+  g2j_add: K3;
+  g2j_to_hom: K2;
 }
 
 /** A live instance. */
@@ -111,6 +117,7 @@ export class Bn254Runtime {
     this.writeFp2(c.g2B3, fp2.mul(TWIST_B, [3n, 0n]));
     this.writeFp2(c.psiX, PSI_X);
     this.writeFp2(c.psiY, PSI_Y);
+    this.writeFp2(curve.g2One, [1n, 0n]);
   }
 
   /** Reserves `bytes` of working memory (8-byte aligned), growing the memory if needed. */

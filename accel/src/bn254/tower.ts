@@ -4,7 +4,7 @@
 // inverses and the Frobenius maps. Every kernel is safe when its output aliases an input.
 import { type Addr, kernel, offset, type StaticMemory } from '../wasm/calls.ts';
 import { type FunctionBuilder, type ModuleBuilder, Op } from '../wasm/emitter.ts';
-import { ELEMENT_BYTES, type FieldFunctions } from '../wasm/field.ts';
+import { ELEMENT_BYTES, emitFp2Mul, type FieldFunctions } from '../wasm/field.ts';
 import { P } from './params.ts';
 
 export const FP = ELEMENT_BYTES;
@@ -98,18 +98,8 @@ export function emitTower(mod: ModuleBuilder, mem: StaticMemory, base: FieldFunc
   const fp2Conj = def('fp2_conj', 2, (k, [r, a]) => {
     k.call(fp.copy, r!, a!).call(fp.sub, c1(r!), constants.zero, c1(a!));
   });
-  // (a0 + a1u)(b0 + b1u) = a0b0 - a1b1 + ((a0 + a1)(b0 + b1) - a0b0 - a1b1)u
-  const fp2Mul = def('fp2_mul', 3, (k, [r, a, b]) => {
-    const [t0, t1, s, t] = [k.tmp(FP), k.tmp(FP), k.tmp(FP), k.tmp(FP)];
-    k.call(fp.mul, t0, a!, b!)
-      .call(fp.mul, t1, c1(a!), c1(b!))
-      .call(fp.addLazy, s, a!, c1(a!))
-      .call(fp.addLazy, t, b!, c1(b!))
-      .call(fp.mul, s, s, t)
-      .call(fp.sub, r!, t0, t1)
-      .call(fp.sub, s, s, t0)
-      .call(fp.sub, c1(r!), s, t1);
-  });
+  // (a0 + a1u)(b0 + b1u) = a0b0 - a1b1 + (a0b1 + a1b0)u, with lazy reduction (see emitFp2Mul).
+  const fp2Mul = emitFp2Mul(mod, base.constants, 'fp2');
   // (a0 + a1u)² = (a0 + a1)(a0 - a1) + 2a0a1·u
   const fp2Sqr = def('fp2_sqr', 2, (k, [r, a]) => {
     const [s, d, t] = [k.tmp(FP), k.tmp(FP), k.tmp(FP)];

@@ -1,7 +1,10 @@
 // Batched Groth16 verification (one engine per thread). A proof (A, B, C) with signals s is valid when
 //   e(A, B) = e(α, β) · e(X, γ) · e(C, δ),  X = IC₀ + Σ_j s_j·IC_j.
 // A batch is checked at once with independent random 128-bit r_i (Bellare, Garay, Rabin, "Fast batch
-// verification for modular exponentiation and digital signatures", EUROCRYPT 1998, small exponents test):
+// verification for modular exponentiation and digital signatures", EUROCRYPT 1998, small exponents test),
+// drawn as r_i = a_i + b_i·λ with a_i, b_i uniform 64-bit and λ the GLV eigenvalue of G1: 2^128 distinct
+// values (the lattice of (u, v) with u ≡ vλ has no vector shorter than ≈ 2^127), and r_i·A_i costs a
+// 64-bit double multiplication [a_i]A_i + [b_i]φ(A_i):
 //   Π_i e(r_i·A_i, B_i) · e(-Σ r_i·X_i, γ) · e(-Σ r_i·C_i, δ) = e(α, β)^(Σ r_i)
 // which costs one Miller loop per proof (sharing one Fp12 squaring per step across all of them), two with
 // precomputed lines for γ and δ, one final exponentiation and a GT power of the precomputed e(α, β).
@@ -10,13 +13,13 @@
 // batch passes with probability at most 2^-128 per check.
 import { G1_AFFINE_BYTES, G1_BYTES, G2_AFFINE_BYTES, G2_BYTES } from '../bn254/curve.ts';
 import { type FixedLines, type PairBatch, Pairing } from '../bn254/pairing.ts';
-import { R } from '../bn254/params.ts';
+import { GLV_BETA, GLV_LAMBDA, R } from '../bn254/params.ts';
 import {
   g1BatchToAffine,
   g1FromAffine,
   g1IsInfinity,
   g1Msm,
-  g1Mul,
+  g1MulGlv,
   g1SetInfinity,
   g2FromAffine,
   g2InSubgroup,
@@ -39,6 +42,8 @@ interface PreparedKey {
   gamma: FixedLines;
   delta: FixedLines;
   alphaBeta: number;
+  /** e(α, β)^λ. */
+  alphaBetaLambda: number;
   /** IC points, projective, stride G1_BYTES. */
   ic: number;
 }
@@ -56,11 +61,13 @@ interface Slot {
 
 /** Keys prepared per runtime before it is rebuilt (each holds ≈ 45 KB of lines). */
 const MAX_KEYS = 32;
-const RANDOM_BITS = 128;
+/** Bits of each half (a_i, b_i) of a randomiser. */
+const HALF_BITS = 64;
 
 export class Groth16Engine {
   #rt = new Bn254Runtime();
   #pairing = new Pairing(this.#rt);
+  #beta = this.#constant(GLV_BETA);
   #keys = new Map<string, PreparedKey>();
   #byObject = new WeakMap<object, { id: string; prepared: PreparedKey }>();
 
@@ -100,6 +107,7 @@ export class Groth16Engine {
         // The runtime's memory is a bump allocator: start a fresh one rather than track frees.
         this.#rt = new Bn254Runtime();
         this.#pairing = new Pairing(this.#rt);
+        this.#beta = this.#constant(GLV_BETA);
         this.#keys.clear();
         this.#byObject = new WeakMap();
       }
@@ -108,6 +116,12 @@ export class Groth16Engine {
     }
     if (typeof vkey === 'object' && vkey !== null) this.#byObject.set(vkey, { id, prepared });
     return prepared;
+  }
+
+  #constant(v: bigint): number {
+    const ptr = this.#rt.alloc(FP);
+    this.#rt.writeFp(ptr, v);
+    return ptr;
   }
 
   #prepareKey(key: DecodedKey): PreparedKey {
@@ -162,7 +176,9 @@ export class Groth16Engine {
     this.#pairing.millerLoop(alphaBeta, batch, []);
     rt.release(mark);
     this.#pairing.finalExponentiation(alphaBeta, alphaBeta);
-    return { key, gamma: gammaLines, delta: deltaLines, alphaBeta, ic };
+    const alphaBetaLambda = rt.alloc(FP12);
+    this.#pairing.pow(alphaBetaLambda, alphaBeta, GLV_LAMBDA);
+    return { key, gamma: gammaLines, delta: deltaLines, alphaBeta, alphaBetaLambda, ic };
   }
 
   #writeG1(ptr: number, p: readonly [bigint, bigint]): void {
@@ -230,7 +246,8 @@ export class Groth16Engine {
     const mark = rt.mark();
     try {
       const n = slots.length;
-      const rs = randomScalars(n);
+      const halves = randomHalves(n);
+      const rs = Array.from({ length: n }, (_, i) => (halves[2 * i]! + halves[2 * i + 1]! * GLV_LAMBDA) % R);
       // Scalars of the IC MSM: (Σ r_i, Σ_i r_i·s_i1, …).
       const nPublic = key.key.nPublic;
       const icScalars = new Array<bigint>(nPublic + 1).fill(0n);
@@ -241,29 +258,42 @@ export class Groth16Engine {
           icScalars[j + 1] = (icScalars[j + 1]! + r * v) % R;
         });
       });
-      const rSum = icScalars[0]!;
-      icScalars[0] = rSum % R;
+      icScalars[0] = icScalars[0]! % R;
+      let aSum = 0n;
+      let bSum = 0n;
+      for (let i = 0; i < n; i++) {
+        aSum += halves[2 * i]!;
+        bSum += halves[2 * i + 1]!;
+      }
 
       // r_i·A_i for the pairs; C points for the MSM.
       const paired = slots.filter((s) => s.pair >= 0);
       const m = paired.length;
       const proj = rt.alloc((m + 2) * G1_BYTES);
-      const tmp = rt.alloc(G1_BYTES);
       let k = 0;
       slots.forEach((s, i) => {
         if (s.pair < 0) return;
-        g1FromAffine(rt, tmp, s.a);
-        g1Mul(rt, proj + k++ * G1_BYTES, tmp, rs[i]!, RANDOM_BITS);
+        g1MulGlv(rt, proj + k++ * G1_BYTES, s.a, halves[2 * i]!, halves[2 * i + 1]!, this.#beta);
       });
-      const cPoints = rt.alloc(n * G1_BYTES);
+      // Σ r_i·C_i = Σ a_i·C_i + Σ b_i·φ(C_i): one MSM of 2n points with 64-bit scalars.
+      const cPoints = rt.alloc(2 * n * G1_BYTES);
       slots.forEach((s, i) => {
-        if (s.proof.c === null) g1SetInfinity(rt, cPoints + i * G1_BYTES);
-        else g1FromAffine(rt, cPoints + i * G1_BYTES, s.c);
+        const c = cPoints + i * G1_BYTES;
+        const phi = cPoints + (n + i) * G1_BYTES;
+        if (s.proof.c === null) {
+          g1SetInfinity(rt, c);
+          g1SetInfinity(rt, phi);
+          return;
+        }
+        g1FromAffine(rt, c, s.c);
+        g1FromAffine(rt, phi, s.c);
+        x.fp_mul(phi, phi, this.#beta);
       });
+      const cScalars = [...halves.filter((_, j) => j % 2 === 0), ...halves.filter((_, j) => j % 2 === 1)];
       const xSum = proj + m * G1_BYTES;
       const cSum = proj + (m + 1) * G1_BYTES;
       g1Msm(rt, xSum, key.ic, icScalars, 254);
-      g1Msm(rt, cSum, cPoints, rs, RANDOM_BITS);
+      g1Msm(rt, cSum, cPoints, cScalars, HALF_BITS);
 
       // Affine forms, with X and C negated; a sum at infinity drops its pair.
       const fixedPoints: [FixedLines, number][] = [];
@@ -302,7 +332,8 @@ export class Groth16Engine {
       this.#pairing.millerLoop(f, batch, fixedPoints);
       this.#pairing.finalExponentiation(f, f);
       const target = rt.alloc(FP12);
-      this.#pairing.pow(target, key.alphaBeta, rSum);
+      // e(α, β)^(Σ r_i) = e(α, β)^(Σ a_i) · (e(α, β)^λ)^(Σ b_i).
+      this.#pairing.pow2(target, key.alphaBeta, aSum, key.alphaBetaLambda, bSum);
       return x.fp12_eq(f, target) === 1;
     } finally {
       rt.release(mark);
@@ -333,20 +364,19 @@ export class Groth16Engine {
   }
 }
 
-/** n independent non-zero 128-bit scalars from crypto.getRandomValues. */
-function randomScalars(n: number): bigint[] {
+/** 2n independent 64-bit halves (a_0, b_0, a_1, b_1, …) from crypto.getRandomValues, no pair both zero. */
+function randomHalves(n: number): bigint[] {
   const words = new BigUint64Array(2 * n);
-  const out: bigint[] = [];
   for (let start = 0; start < words.length; start += 8192) {
     crypto.getRandomValues(words.subarray(start, Math.min(words.length, start + 8192)));
   }
+  const out = Array.from(words);
   for (let i = 0; i < n; i++) {
-    let r = (words[2 * i]! << 64n) | words[2 * i + 1]!;
-    while (r === 0n) {
+    while (out[2 * i] === 0n && out[2 * i + 1] === 0n) {
       const w = crypto.getRandomValues(new BigUint64Array(2));
-      r = (w[0]! << 64n) | w[1]!;
+      out[2 * i] = w[0]!;
+      out[2 * i + 1] = w[1]!;
     }
-    out.push(r);
   }
   return out;
 }

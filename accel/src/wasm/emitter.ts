@@ -214,6 +214,11 @@ export class FunctionBuilder {
     return this.op(Op.if, EMPTY_BLOCK);
   }
 
+  /** The `else` of an `if` block. */
+  otherwise(): this {
+    return this.op(Op.else);
+  }
+
   end(): this {
     return this.op(Op.end);
   }

@@ -226,9 +226,25 @@ export function emitDot(mod: ModuleBuilder, c: FieldConstants, prefix: string): 
   f.br(0);
   f.end(); // loop
   f.end(); // block
-  // Montgomery reduction of the 18-column sum.
+  emitReduceColumns(f, c, cols, r, false);
+  return f;
+}
+
+/**
+ * Montgomery reduction of an 18-column sum held in locals `cols` (each column below 2^62 in magnitude,
+ * the value non-negative and below p·R·2), storing the 9 result limbs at pointer local `r`. With `signed`,
+ * columns may be negative (carries by arithmetic shift); the value itself must still be non-negative.
+ */
+export function emitReduceColumns(
+  f: FunctionBuilder,
+  c: FieldConstants,
+  cols: number[],
+  r: number,
+  signed: boolean,
+) {
   const m = f.locals(I64, LIMBS);
   const acc = f.local(I64);
+  const shift = () => (signed ? f.shrS64() : f.shrU64());
   f.i64(0).set(acc);
   for (let col = 0; col < 2 * LIMBS; col++) {
     f.get(acc).get(cols[col]!).add64().set(acc);
@@ -238,16 +254,85 @@ export function emitDot(mod: ModuleBuilder, c: FieldConstants, prefix: string): 
     }
     if (col < LIMBS) {
       f.get(acc).i64(c.n0).mul64().i64(MASK).and64().set(m[col]!);
-      f.get(acc).get(m[col]!).i64(c.pLimbs[0]!).mul64().add64().i64(LIMB_BITS).shrU64().set(acc);
+      f.get(acc).get(m[col]!).i64(c.pLimbs[0]!).mul64().add64().i64(LIMB_BITS);
+      shift();
+      f.set(acc);
     } else {
       f.get(r)
         .get(acc)
         .i64(MASK)
         .and64()
         .store32(4 * (col - LIMBS));
-      f.get(acc).i64(LIMB_BITS).shrU64().set(acc);
+      f.get(acc).i64(LIMB_BITS);
+      shift();
+      f.set(acc);
     }
   }
+}
+
+/**
+ * Adds `${prefix}_mul(r, a, b)` for Fp2 = Fp[u]/(u² + 1) on 72-byte elements (c0 then c1), inputs below 2p:
+ * c0 = REDC(a0·b0 - a1·b1 + 4p²) and c1 = REDC(a0·b1 + a1·b0), four products accumulated in columns and
+ * two reductions, with no modular additions or subtractions (Karatsuba would save a product but pay
+ * three reduced subtractions). Outputs are below 2p (8p²/R + p < 2p).
+ */
+export function emitFp2Mul(mod: ModuleBuilder, c: FieldConstants, prefix: string): FunctionBuilder {
+  const f = mod.func(`${prefix}_mul`, [I32, I32, I32]);
+  const [r, pa, pb] = [0, 1, 2];
+  const a0 = loadLimbs(f, pa);
+  const a1 = f.locals(I64, LIMBS);
+  const b0 = loadLimbs(f, pb);
+  const b1 = f.locals(I64, LIMBS);
+  for (let i = 0; i < LIMBS; i++) {
+    f.get(pa)
+      .load32u(ELEMENT_BYTES + 4 * i)
+      .set(a1[i]!);
+    f.get(pb)
+      .load32u(ELEMENT_BYTES + 4 * i)
+      .set(b1[i]!);
+  }
+  const cols = f.locals(I64, 2 * LIMBS);
+  // Column form of 4p², so c0's sum stays non-negative (a1·b1 < 4p²).
+  let k = 4n * c.p * c.p;
+  for (let i = 0; i < 2 * LIMBS; i++) {
+    f.i64(k & MASK).set(cols[i]!);
+    k >>= BigInt(LIMB_BITS);
+  }
+  for (let i = 0; i < LIMBS; i++) {
+    for (let j = 0; j < LIMBS; j++) {
+      f.get(cols[i + j]!)
+        .get(a0[i]!)
+        .get(b0[j]!)
+        .mul64()
+        .add64();
+      f.get(a1[i]!)
+        .get(b1[j]!)
+        .mul64()
+        .sub64()
+        .set(cols[i + j]!);
+    }
+  }
+  const c1cols = f.locals(I64, 2 * LIMBS);
+  for (const col of c1cols) f.i64(0).set(col);
+  for (let i = 0; i < LIMBS; i++) {
+    for (let j = 0; j < LIMBS; j++) {
+      f.get(c1cols[i + j]!)
+        .get(a0[i]!)
+        .get(b1[j]!)
+        .mul64()
+        .add64();
+      f.get(a1[i]!)
+        .get(b0[j]!)
+        .mul64()
+        .add64()
+        .set(c1cols[i + j]!);
+    }
+  }
+  // Every input limb is in locals now, so writing r (even if it aliases a or b) is safe.
+  emitReduceColumns(f, c, cols, r, true);
+  const r1 = f.local(I32);
+  f.get(r).i32(ELEMENT_BYTES).add32().set(r1);
+  emitReduceColumns(f, c, c1cols, r1, false);
   return f;
 }
 

@@ -5,8 +5,8 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
 import { G1_AFFINE_BYTES, G1_BYTES, G2_BYTES } from '../../src/bn254/curve.ts';
 import { Pairing } from '../../src/bn254/pairing.ts';
-import { type Fp2Value, P, R, SEED } from '../../src/bn254/params.ts';
-import { g1Msm, g1Mul, g2FromAffine, g2InSubgroup } from '../../src/bn254/points.ts';
+import { type Fp2Value, GLV_BETA, GLV_LAMBDA, P, R, SEED } from '../../src/bn254/params.ts';
+import { g1Msm, g1Mul, g1MulGlv, g2FromAffine, g2InSubgroup } from '../../src/bn254/points.ts';
 import { Bn254Runtime } from '../../src/bn254/runtime.ts';
 import { FP, FP2, FP12 } from '../../src/bn254/tower.ts';
 import { randomScalar, twistPointOutsideG2 } from './helpers.ts';
@@ -148,6 +148,85 @@ describe('BN254 points', () => {
     rt.release(mark);
   });
 
+  it('Jacobian addition (complete by branching) and doubling equal noble, for G1 and G2', () => {
+    const mark = rt.mark();
+    const [a, b, c] = [rt.alloc(G2_BYTES), rt.alloc(G2_BYTES), rt.alloc(G2_BYTES)];
+    // Jacobian from affine with a non-trivial Z: (x·z², y·z³, z).
+    const jac1 = (ptr: number, p: G1, z = 3n) => {
+      if (p.is0()) {
+        rt.writeFp(ptr, 1n);
+        rt.writeFp(ptr + FP, 1n);
+        rt.writeFp(ptr + 2 * FP, 0n);
+        return;
+      }
+      const { x: px, y: py } = p.toAffine();
+      rt.writeFp(ptr, px * z * z);
+      rt.writeFp(ptr + FP, py * z * z * z);
+      rt.writeFp(ptr + 2 * FP, z);
+    };
+    const p7 = G1P.BASE.multiply(7n);
+    for (const [p, q] of [
+      [G1P.BASE.multiply(randomScalar()), G1P.BASE.multiply(randomScalar())],
+      [p7, p7],
+      [p7, p7.negate()],
+      [p7, G1P.ZERO],
+      [G1P.ZERO, p7],
+    ] as [G1, G1][]) {
+      jac1(a, p);
+      jac1(b, q, 5n);
+      x.g1j_add(c, a, b);
+      x.g1j_to_hom(c, c);
+      expect(getG1(c)).toBe(nobleG1(p.add(q)));
+      x.g1j_dbl(c, a);
+      x.g1j_to_hom(c, c);
+      expect(getG1(c)).toBe(nobleG1(p.double()));
+    }
+    const q7 = G2P.BASE.multiply(7n);
+    for (const [p, q] of [
+      [q7, G2P.BASE.multiply(randomScalar())],
+      [q7, q7],
+      [q7, q7.negate()],
+      [G2P.ZERO, q7],
+    ] as [G2, G2][]) {
+      // Homogeneous input with Z = 1 is also Jacobian; infinity (0 : 1 : 0) has Z = 0 in both.
+      const affine = (ptr: number, g: G2) => {
+        if (g.is0()) return putG2(ptr, g);
+        const t = g.toAffine();
+        rt.writeFp2(ptr, tuple(t.x));
+        rt.writeFp2(ptr + FP2, tuple(t.y));
+        rt.writeFp2(ptr + 2 * FP2, [1n, 0n]);
+      };
+      affine(a, p);
+      affine(b, q);
+      x.g2j_add(c, a, b);
+      x.g2j_to_hom(c, c);
+      expect(getG2(c)).toBe(nobleG2(p.add(q)));
+    }
+    rt.release(mark);
+  });
+
+  it('the GLV endomorphism is [λ] and [a]P + [b]φ(P) equals [a + bλ]P', () => {
+    const mark = rt.mark();
+    expect((GLV_BETA ** 3n - 1n) % P).toBe(0n);
+    expect((GLV_LAMBDA * GLV_LAMBDA + GLV_LAMBDA + 1n) % R).toBe(0n);
+    const [beta, pp, out] = [rt.alloc(FP), rt.alloc(G1_AFFINE_BYTES), rt.alloc(G1_BYTES)];
+    rt.writeFp(beta, GLV_BETA);
+    const base = G1P.BASE.multiply(randomScalar());
+    rt.writeFp(pp, base.toAffine().x);
+    rt.writeFp(pp + FP, base.toAffine().y);
+    const half = () => crypto.getRandomValues(new BigUint64Array(1))[0]!;
+    for (const [a, b] of [
+      [half(), half()],
+      [1n, 0n],
+      [0n, 1n],
+      [(1n << 64n) - 1n, (1n << 64n) - 1n],
+    ] as [bigint, bigint][]) {
+      g1MulGlv(rt, out, pp, a, b, beta);
+      expect(getG1(out)).toBe(nobleG1(base.multiply((a + b * GLV_LAMBDA) % R)));
+    }
+    rt.release(mark);
+  });
+
   it('scalar multiplication and MSM equal noble', () => {
     const mark = rt.mark();
     const base = G1P.BASE.multiply(randomScalar());
@@ -243,6 +322,13 @@ describe('BN254 pairing', () => {
     expect(x.fp12_eq(e1, e2)).toBe(1);
     pairing.pow(e1, e1, R);
     expect(x.fp12_eq(e1, one)).toBe(1);
+    // pow2 = a^e1 · b^e2.
+    pair(p, q, e1);
+    const [u, v, w] = [rt.alloc(FP12), rt.alloc(FP12), rt.alloc(FP12)];
+    pairing.pow(u, e1, 3n);
+    pairing.pow2(v, e1, 1234567n, u, 89n);
+    pairing.pow(w, e1, 1234567n + 3n * 89n);
+    expect(x.fp12_eq(v, w)).toBe(1);
     // Fixed lines: e(P, Q) through precomputed lines equals the batch path.
     pair(p, q, e1);
     const lines = pairing.fixedLines([tuple(q.toAffine().x), tuple(q.toAffine().y)]);
