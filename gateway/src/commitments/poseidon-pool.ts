@@ -140,12 +140,14 @@ export class PoseidonPool {
   #send(arity: number, input: ArrayBuffer): Promise<ArrayBuffer> {
     const entry = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.#nextId++;
-    entry.busy++;
+    // An idle worker does not keep the process alive; one with work does, or a process whose only pending
+    // work is a hash would exit with the hash unfinished.
+    if (entry.busy++ === 0) entry.worker.ref();
     return new Promise<ArrayBuffer>((resolve, reject) => {
       entry.pending.set(id, { resolve, reject });
       entry.worker.postMessage({ id, arity, input } satisfies PoseidonWorkerRequest, [input]);
     }).finally(() => {
-      entry.busy--;
+      if (--entry.busy === 0) entry.worker.unref();
     });
   }
 
