@@ -24,7 +24,7 @@ import type {
 } from '../contribution/index.ts';
 import type { LedgerAccount } from '../ledger-client/account.ts';
 import { isLedgerRejection } from '../ledger-client/errors.ts';
-import type { CommittedTx } from '../ledger-client/interface.ts';
+import type { AuditEvent, CommittedTx } from '../ledger-client/interface.ts';
 import type { Logger } from '../logging.ts';
 import {
   type InputBinding,
@@ -167,6 +167,9 @@ export interface QueryAnswer {
   bundle: ProofBundle;
   timings: QueryTimings;
 }
+
+/** Pauses before reading an empty audit trail again (≈ 3 s in all): a lagging validator catches up. */
+const OPENING_LAG_WAITS_MS = [50, 100, 200, 400, 800, 1600];
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -545,7 +548,14 @@ export class QueryGateway {
     } catch (err) {
       if (plan.entry !== this.id) {
         const failure = asQueryError(err) ?? classifyFailure(err, undefined, 'participant');
-        this.#c.logger?.warn({ queryId: spec.queryId, code: failure.code }, 'query participation failed');
+        // The cause (e.g. the transport's reason for an unreachable party), never a figure: contexts name
+        // parties, stages and codes only.
+        const cause =
+          err instanceof CodedError ? { cause: err.code, reason: err.message, context: err.context } : {};
+        this.#c.logger?.warn(
+          { queryId: spec.queryId, code: failure.code, ...cause },
+          'query participation failed',
+        );
         this.#emit(spec.queryId, role, 'failed', { code: failure.code });
         await this.#call(plan.entry, 'query.failed', {
           queryId: spec.queryId,
@@ -692,7 +702,7 @@ export class QueryGateway {
         reason: 'query id',
       });
     }
-    const trail = await this.#ledger.auditTrail(unhex(queryId));
+    const trail = await this.#openedTrail(unhex(queryId));
     const opened = trail[0];
     const refuse = (reason: string) =>
       new QueryError('QUERY_UNAUTHORISED', `query ${queryId.slice(0, 16)}…: ${reason}`, {
@@ -713,6 +723,21 @@ export class QueryGateway {
     }
     if (opened.disclosure === 'verdict' && request.disclosure.mode !== 'verdict')
       throw refuse('disclosure not allowed');
+  }
+
+  /**
+   * The query's audit trail once it shows the opening. The entry gateway saw the opening committed by one
+   * validator; the validator this gateway reads from may still be a block behind (tens of ms, more under
+   * load), so an empty trail is read again for a short, bounded while before the query is refused.
+   */
+  async #openedTrail(queryId: Uint8Array): Promise<AuditEvent[]> {
+    let trail = await this.#ledger.auditTrail(queryId);
+    for (const waitMs of OPENING_LAG_WAITS_MS) {
+      if (trail.length > 0) break;
+      await new Promise((r) => setTimeout(r, waitMs));
+      trail = await this.#ledger.auditTrail(queryId);
+    }
+    return trail;
   }
 
   /** A participant's checks of the plan and the resolver's attestation against the ledger. */

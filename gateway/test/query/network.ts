@@ -23,7 +23,7 @@ import {
   ProvingContributions,
 } from '../../src/contribution/index.ts';
 import { declareDataset } from '../../src/datasets/index.ts';
-import { LedgerAccount, type LocalLedger } from '../../src/ledger-client/index.ts';
+import { LedgerAccount, type LedgerClient, type LocalLedger } from '../../src/ledger-client/index.ts';
 import {
   type GatewayHost,
   PeerDirectory,
@@ -103,6 +103,8 @@ export interface TestNetworkOptions {
   mpcRoundTimeoutMs?: number;
   stageTimeoutMs?: number;
   proverWorkers?: number;
+  /** The ledger a gateway's query service reads and writes through (default: the shared LocalLedger). */
+  ledgerView?: (org: string, ledger: LocalLedger) => LedgerClient;
 }
 
 export async function startTestNetwork(options: TestNetworkOptions): Promise<TestNetwork> {
@@ -124,7 +126,7 @@ export async function startTestNetwork(options: TestNetworkOptions): Promise<Tes
   const gateways = {} as Record<keyof typeof GATEWAYS, TestGateway>;
   for (const [key, org] of Object.entries(GATEWAYS) as [keyof typeof GATEWAYS, string][]) {
     const store = await openSqliteStore({ path: join(dir.path, `${key}.sqlite`) });
-    const account = new LedgerAccount(org, testSigner(org), ledger);
+    const account = new LedgerAccount(org, testSigner(org), options.ledgerView?.(org, ledger) ?? ledger);
     const commitments = new DatasetCommitments(
       { dir: join(dir.path, `${key}-commitments`), subjectKey: SUBJECT_KEY },
       { store, account, pool: poseidon, hasher },
