@@ -6,20 +6,19 @@
  *
  *   tsx gateway/bench/ingest.ts [--quick] [--json] [--dir <path>]
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CsvParser,
   compileRecordValidator,
   declareDataset,
-  formatCsvRecord,
   importRecordsFromFile,
   parseDeclaration,
-  usccCheckCharacter,
 } from '../src/datasets/index.ts';
 import { openSqliteStore } from '../src/store/index.ts';
+import { arrearsDeclaration, writeArrearsCsv } from './arrears-csv.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -31,41 +30,13 @@ const N = quick ? 100_000 : 1_000_000;
 const NAIVE_N = quick ? 2_000 : 10_000;
 const ROUNDS = 3;
 
-const DECLARATION = {
-  name: 'tax.arrears',
-  title: 'Tax arrears by taxpayer',
-  subject: 'uscc',
-  fields: [
-    { name: 'uscc', type: 'uscc' },
-    { name: 'amount', type: 'decimal', scale: 2, unit: 'CNY fen' },
-    { name: 'due_date', type: 'date' },
-    { name: 'periods', type: 'int64' },
-    { name: 'office', type: 'string', maxLength: 64 },
-  ],
-};
+const DECLARATION = arrearsDeclaration();
 
 function log(message: string): void {
   if (!json) process.stderr.write(`${message}\n`);
 }
 
-/** Writes `count` records of tax arrears as CSV. */
-function writeCsv(path: string, count: number): number {
-  const parts: string[] = [formatCsvRecord(['uscc', 'amount', 'due_date', 'periods', 'office'])];
-  for (let i = 0; i < count; i++) {
-    const first17 = `91${String(110000 + (i % 300_000)).padStart(6, '0')}${String(i).padStart(9, '0')}`;
-    parts.push(
-      formatCsvRecord([
-        first17 + usccCheckCharacter(first17),
-        `${(i * 7919) % 10_000_000}.${String(i % 100).padStart(2, '0')}`,
-        `20${10 + (i % 15)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
-        String(i % 36),
-        i % 5 === 0 ? `Branch ${i % 97}, Chaoyang` : `税务分局 ${i % 97}`,
-      ]),
-    );
-  }
-  writeFileSync(path, parts.join(''));
-  return statSync(path).size;
-}
+const writeCsv = writeArrearsCsv;
 
 /** The candidate: the gateway's import. */
 async function batched(dir: string, csv: string, count: number): Promise<number> {
@@ -153,6 +124,7 @@ async function main(): Promise<void> {
 
     const candidate: number[] = [];
     const baseline: number[] = [];
+    const loadBefore = Number(loadavg()[0]!.toFixed(2));
     for (let round = 0; round < ROUNDS; round++) {
       candidate.push(await batched(dir, bigCsv, N));
       baseline.push(await naive(dir, sampleText, NAIVE_N));
@@ -178,6 +150,7 @@ async function main(): Promise<void> {
       mb_s: Number((((bytes / N) * value) / 1e6).toFixed(1)),
       synchronous: 'FULL',
       rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+      load1: [loadBefore, Number(loadavg()[0]!.toFixed(2))],
     };
     if (json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -189,7 +162,7 @@ async function main(): Promise<void> {
           `${String(result.value).padEnd(12)}${`${result.baseline_value} records/s (n=${NAIVE_N})`.padEnd(30)}${result.ratio}x`,
       );
       console.log(
-        `(${result.mb_s} MB/s of CSV, synchronous=FULL, WAL, ${result.rss_mb} MB RSS, median of ${ROUNDS})`,
+        `(${result.mb_s} MB/s of CSV, synchronous=FULL, WAL, ${result.rss_mb} MB RSS, median of ${ROUNDS}, load ${result.load1.join('→')})`,
       );
     }
   } finally {

@@ -5,6 +5,7 @@
 // the ratio says how close the engine is to the cost of just moving its messages.
 //
 //   npx tsx gateway/bench/mpc.ts [--quick] [--json]      (format: /work/shared/BENCHMARKS.md)
+import { loadavg } from 'node:os';
 import {
   createInMemoryNetwork,
   type MpcProgram,
@@ -145,7 +146,12 @@ async function measure(n: number, compare: boolean, commitment: ShareCommitment)
   const value = median(mpcMs);
   const base = median(floorMs);
   const backend = `in-memory:n=${n}`;
-  const common = { inputs: INPUTS, parties: n, rounds: last.results[0]!.rounds };
+  const common = {
+    inputs: INPUTS,
+    parties: n,
+    rounds: last.results[0]!.rounds,
+    load1: Number(loadavg()[0]!.toFixed(2)),
+  };
   return [
     {
       bench: `gateway.mpc.${name}`,
@@ -185,7 +191,7 @@ function print(lines: readonly Line[]): void {
     `${l.value.toLocaleString('en-US')} ${l.unit}`,
     l.baseline ? `${l.baseline} ${l.baseline_value} ms` : '',
     l.ratio === undefined ? '' : `${l.ratio}×`,
-    l.messages_sent_per_party === undefined ? `rounds ${l.rounds}` : `msgs sent ${l.messages_sent_per_party}`,
+    `${l.messages_sent_per_party === undefined ? `rounds ${l.rounds}` : `msgs sent ${l.messages_sent_per_party}`}, load ${l.load1}`,
   ]);
   const head = ['bench', 'backend', 'value', 'baseline', 'ratio', 'notes'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -1,24 +1,21 @@
-// Credit-penetration query latency with 4 gateways (market regulation, taxation, customs, state bank) in
-// this one process: real libp2p on 127.0.0.1, a LocalLedger, real Groth16 proofs on one shared 2-worker
-// prover pool, and dataset commitment (build + anchor) time for a large dataset.
+// Secondary, in-process figures (`npm run bench:gateway` runs `network.ts` for the headline ones): credit-
+// penetration query latency with 4 gateways (market regulation, taxation, customs, state bank) in this one
+// process — real libp2p on 127.0.0.1, a LocalLedger (one node, no consensus), real Groth16 proofs on one
+// shared 2-worker prover pool.
 //
-//   gateway.query.k0.cold / k2.cold   fresh subjects every run: every inclusion proof is new
-//   gateway.query.k0.warm / k2.warm   the same subjects again: inclusion proofs are reused, share
-//                                     bindings (fresh shares) are proven again
-//   gateway.commit                    build the Poseidon tree of N records and anchor it (N = 10^6; quick 10^5)
-//   gateway.commit.hash               leaves + tree only, worker pool vs the single-thread circomlibjs
-//                                     `PoseidonMerkleTree` of @privgate/circuits (baseline `circomlibjs`)
+//   gateway.query.inprocess.k0.cold / k2.cold   fresh subjects every run: every inclusion proof is new
+//   gateway.query.inprocess.k0.warm / k2.warm   the same subjects again: inclusion proofs are reused,
+//                                               share bindings (fresh shares) are proven again
 //
 // All gateways share this process and its 2 cores: each gateway's proof checks run on the one main
 // thread and every holder's proofs queue on the same 2 workers, so a query costs about what 4 gateways
-// on 4 machines would spend added up, not the latency of one of them.
+// on 4 machines would spend added up, not the latency of one of them. No baseline: the demo network's
+// `network.ts` is the measured figure; this one isolates the pipeline from HTTP, processes and consensus.
 //
 //   npx tsx gateway/bench/query.ts [--quick] [--json]      (format: /work/shared/BENCHMARKS.md)
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import {
   BATCH_SIZE,
-  defaultPoseidon,
   PoseidonMerkleTree,
   recordInclusionBatchInput,
   recordLeaf,
@@ -26,11 +23,7 @@ import {
   shamirShare,
   shareBindingInput,
 } from '@privgate/circuits';
-import { DatasetCommitments, fieldIdOf, PoseidonPool, SubjectPseudonyms } from '../src/commitments/index.ts';
-import { LedgerAccount } from '../src/ledger-client/index.ts';
 import type { QueryAnswer } from '../src/query/index.ts';
-import { openSqliteStore } from '../src/store/index.ts';
-import { GATEWAYS, openTestLedger, tempDir, testSigner } from '../test/query/consortium.ts';
 import {
   METRIC_HOLDERS,
   POLICY_AGGREGATE,
@@ -38,7 +31,7 @@ import {
   startTestNetwork,
   type TestNetwork,
 } from '../test/query/network.ts';
-import { loadMetricDataset, relatedInClear, seeded, usccOf } from '../test/query/synthetic.ts';
+import { relatedInClear, usccOf } from '../test/query/synthetic.ts';
 
 interface Line {
   bench: string;
@@ -59,7 +52,6 @@ const COLD_K0 = flags.quick ? 2 : 10;
 const WARM_K0 = flags.quick ? 2 : 10;
 const COLD_K2 = flags.quick ? 1 : 5;
 const WARM_K2 = flags.quick ? 1 : 5;
-const COMMIT_RECORDS = flags.quick ? 100_000 : 1_000_000;
 
 const sig = (x: number): number => Number(x.toPrecision(3));
 const progress = (msg: string): void => {
@@ -158,7 +150,7 @@ async function queryBench(): Promise<void> {
       );
       const part = (k: keyof QueryAnswer['timings']) => sig(median(answers.map((a) => a.timings[k])));
       emit({
-        bench: `gateway.query.${name}`,
+        bench: `gateway.query.inprocess.${name}`,
         backend: 'libp2p+LocalLedger, 4 gateways, prover pool 2 workers',
         unit: 'ms',
         value: sig(quantile(totals, 0.5)),
@@ -178,6 +170,7 @@ async function queryBench(): Promise<void> {
         anchor_ms: part('anchor'),
         inclusion_proof_ms: sig(ribMs),
         share_binding_proof_ms: sig(sbMs),
+        load1: Number(loadavg()[0]!.toFixed(2)),
       });
     };
 
@@ -199,107 +192,13 @@ async function queryBench(): Promise<void> {
   }
 }
 
-// --- commitments -----------------------------------------------------------------------------------
-
-async function commitBench(): Promise<void> {
-  const dir = tempDir('commit-bench');
-  const ledger = await openTestLedger(join(dir.path, 'ledger'));
-  const store = await openSqliteStore({ path: join(dir.path, 'tax.sqlite') });
-  const workers = availableParallelism();
-  const pool = await PoseidonPool.create({ workers });
-  try {
-    const hasher = await defaultPoseidon();
-    progress(`importing ${COMMIT_RECORDS} records`);
-    const rnd = seeded(3);
-    const values = new Map<string, bigint>();
-    for (let i = 0; i < COMMIT_RECORDS; i++) values.set(usccOf(i + 1), BigInt(Math.floor(rnd() * 1e9)));
-    await loadMetricDataset(store, 'tax.arrears', values);
-    values.clear();
-    const commitments = new DatasetCommitments(
-      { dir: join(dir.path, 'commitments'), subjectKey: new Uint8Array(32).fill(1) },
-      { store, account: new LedgerAccount(GATEWAYS.tax, testSigner(GATEWAYS.tax), ledger), pool, hasher },
-    );
-    progress(`committing ${COMMIT_RECORDS} records on ${workers} Poseidon workers`);
-    const result = await commitments.commit('tax.arrears', {
-      onProgress: (stage, done, total) => {
-        if (stage !== 'read' || done === total) progress(`  ${stage} ${done}/${total}`);
-      },
-    });
-    const t = result.timings;
-    emit({
-      bench: 'gateway.commit',
-      backend: `sqlite + poseidon-workers:${workers} + LocalLedger`,
-      unit: 'ms',
-      value: sig(t.totalMs),
-      seconds: sig(t.totalMs / 1000),
-      records_per_s: sig(result.recordCount / (t.totalMs / 1000)),
-      n: result.recordCount,
-      depth: commitments.depth,
-      read_ms: sig(t.readMs),
-      leaves_ms: sig(t.leavesMs),
-      tree_ms: sig(t.treeMs),
-      persist_ms: sig(t.persistMs),
-      anchor_ms: sig(t.anchorMs),
-    });
-
-    // Baseline: the same leaves and tree with circomlibjs on this one thread (PoseidonMerkleTree.build).
-    progress('baseline: single-thread circomlibjs leaves + tree');
-    const records = await store.listRecords('tax.arrears', { limit: 10_000 });
-    const pseudonyms = new SubjectPseudonyms(new Uint8Array(32).fill(1));
-    const fieldId = fieldIdOf('tax.arrears', 'amount');
-    const started = performance.now();
-    const leaves: bigint[] = [];
-    let afterRow = -1;
-    let page = records;
-    while (page.length > 0) {
-      for (const r of page) {
-        leaves.push(
-          recordLeaf(hasher, {
-            subjectId: pseudonyms.of(r.subjectId),
-            fieldId,
-            value: BigInt(r.values.amount!),
-            salt: BigInt(`0x${Buffer.from(r.salt).toString('hex')}`),
-          }),
-        );
-      }
-      afterRow = page[page.length - 1]!.rowNumber;
-      page = await store.listRecords('tax.arrears', { afterRow, limit: 10_000 });
-    }
-    const reference = await PoseidonMerkleTree.build(leaves, { hasher });
-    const baselineMs = performance.now() - started;
-    if (reference.root !== result.root) throw new Error('baseline tree differs from the commitment');
-    const oursMs = t.readMs + t.leavesMs + t.treeMs;
-    emit({
-      bench: 'gateway.commit.hash',
-      backend: `poseidon-workers:${workers}`,
-      unit: 'ms',
-      value: sig(oursMs),
-      baseline: 'circomlibjs',
-      baseline_value: sig(baselineMs),
-      ratio: sig(baselineMs / oursMs),
-      n: result.recordCount,
-    });
-  } finally {
-    await pool.close();
-    await store.close();
-    await ledger.close();
-    dir.remove();
-  }
-}
-
 await queryBench();
-await commitBench();
-
 if (!flags.json) {
-  console.log('\nbench                     value        p50 ms    p99 ms    n     notes');
+  console.log('\nbench                               value        p50 ms    p99 ms    n     notes');
   for (const l of lines) {
-    const notes = l.baseline
-      ? `${l.baseline} ${l.baseline_value} ms, ratio ${l.ratio}`
-      : l.bench.startsWith('gateway.query')
-        ? `${l.related} parties, ${l.proofs} proofs, contribute+compute ${l.contribute_and_compute_ms} ms`
-        : `${l.seconds} s, ${l.records_per_s} records/s`;
+    const notes = `${l.related} parties, ${l.proofs} proofs, contribute+compute ${l.contribute_and_compute_ms} ms, load ${l.load1}`;
     console.log(
-      `${l.bench.padEnd(26)}${`${l.value} ${l.unit}`.padEnd(13)}${String(l.p50_ms ?? '').padEnd(10)}${String(l.p99_ms ?? '').padEnd(10)}${String(l.n).padEnd(6)}${notes}`,
+      `${l.bench.padEnd(36)}${`${l.value} ${l.unit}`.padEnd(13)}${String(l.p50_ms ?? '').padEnd(10)}${String(l.p99_ms ?? '').padEnd(10)}${String(l.n).padEnd(6)}${notes}`,
     );
   }
 }
