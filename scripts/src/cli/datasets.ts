@@ -51,7 +51,7 @@ export function registerDatasetCommands(program: Command): void {
     .option('--json', 'print the import report as JSON')
     .action((opts) =>
       reportingProblems(async () => {
-        const gateway = gatewayTarget(opts);
+        const gateway = await gatewayTarget(opts);
         const dataset = opts.dataset as string;
         if (opts.declare !== undefined) {
           const declaration = JSON.parse(readFileSync(resolve(opts.declare as string), 'utf8')) as {
@@ -96,7 +96,7 @@ export function registerDatasetCommands(program: Command): void {
     .option('--json', 'print the commit report as JSON')
     .action((opts) =>
       reportingProblems(async () => {
-        const report = await gatewayTarget(opts).commitDataset(opts.dataset as string);
+        const report = await (await gatewayTarget(opts)).commitDataset(opts.dataset as string);
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(report)}\n`

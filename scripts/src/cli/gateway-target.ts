@@ -2,7 +2,6 @@
 // configuration file describes (`--config gateway.json`: its listen address and operator token).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '@privgate/gateway';
 import type { Command } from 'commander';
 import { GatewayHttpClient } from '../client/gateway-http.ts';
 
@@ -25,11 +24,11 @@ export function readTokenFile(path: string): string {
  * The client of the gateway the options name.
  * @throws {Error} when neither or both of `--gateway` and `--config` are given, or the token is missing.
  */
-export function gatewayTarget(opts: {
+export async function gatewayTarget(opts: {
   gateway?: string;
   tokenFile?: string;
   config?: string;
-}): GatewayHttpClient {
+}): Promise<GatewayHttpClient> {
   if ((opts.gateway === undefined) === (opts.config === undefined))
     throw new Error('give exactly one of --gateway <url> and --config <file>');
   if (opts.gateway !== undefined) {
@@ -41,6 +40,7 @@ export function gatewayTarget(opts: {
       throw new Error('--token-file <file> (or PRIVGATE_OPERATOR_TOKEN) is required with --gateway');
     return new GatewayHttpClient(opts.gateway, { token });
   }
+  const { loadConfig } = await import('@privgate/gateway');
   const config = loadConfig({ file: resolve(opts.config!) });
   const host =
     config.listen.host === '0.0.0.0' || config.listen.host === '::' ? '127.0.0.1' : config.listen.host;

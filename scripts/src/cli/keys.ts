@@ -2,7 +2,6 @@
 // and sealed with scrypt + AES-256-GCM when a passphrase is given; `show` prints only the public parts.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateNodeKeys, writeKeyFile } from '@privgate/ledger';
 import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 
@@ -63,6 +62,8 @@ export function registerKeysCommands(program: Command): void {
       const out = resolve(opts.out as string);
       if (existsSync(out) && !opts.force) throw new Error(`${out} exists (use --force to overwrite)`);
       const passphrase = passphraseFromEnv(opts.passphraseEnv as string | undefined);
+      // Loaded here: the ledger package is heavy and `keys show` does not need it.
+      const { generateNodeKeys, writeKeyFile } = await import('@privgate/ledger');
       const generated = await generateNodeKeys(opts.org as string);
       writeKeyFile(out, generated, passphrase);
       generated.sm2PrivateKey.fill(0);

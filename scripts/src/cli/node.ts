@@ -3,9 +3,6 @@
 // serves (`{"event":"ready",…}`) or cannot start (`{"event":"failed",…}`), pino logs on stderr, SIGTERM
 // or SIGINT stop it gracefully.
 import { resolve } from 'node:path';
-import { CodedError } from '@privgate/accel';
-import { releaseSnarkjsCurve } from '@privgate/circuits';
-import { isGatewayError, startGatewayFromArgs } from '@privgate/gateway';
 import type { Command } from 'commander';
 import { passphraseFromEnv } from './keys.ts';
 
@@ -18,6 +15,12 @@ export function registerNodeCommands(program: Command): void {
     .requiredOption('--config <file>', "the gateway's configuration (environment variables override it)")
     .option('--passphrase-env <var>', 'environment variable holding the key file passphrase')
     .action(async (opts) => {
+      const [{ CodedError }, { releaseSnarkjsCurve }, { isGatewayError, startGatewayFromArgs }] =
+        await Promise.all([
+          import('@privgate/accel'),
+          import('@privgate/circuits'),
+          import('@privgate/gateway'),
+        ]);
       const env: Record<string, string | undefined> = { ...process.env };
       try {
         const passphrase = passphraseFromEnv(opts.passphraseEnv as string | undefined);

@@ -2,7 +2,7 @@
 // with its own ledger key, and checks the answer's proof bundle against the ledger.
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { AgencyClient, type AgencyQuery } from '../client/agency.ts';
+import type { AgencyQuery } from '../client/agency.ts';
 import { GatewayHttpClient } from '../client/gateway-http.ts';
 import { reportingProblems } from './datasets.ts';
 import { passphraseFromEnv } from './keys.ts';
@@ -71,6 +71,7 @@ export function registerQueryCommand(program: Command): void {
           purpose: opts.purpose as string,
         };
         const passphrase = passphraseFromEnv(opts.passphraseEnv as string | undefined);
+        const { AgencyClient } = await import('../client/agency.ts');
         const agency = await AgencyClient.open({
           keyFile: resolve(opts.agencyKey as string),
           ledgerUrls: opts.ledger as string[],
@@ -121,8 +122,24 @@ export function registerQueryCommand(program: Command): void {
         } finally {
           await agency.close();
         }
+      }).then(endOneShot, async (err: unknown) => {
+        process.stderr.write(`privgate: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 2;
+        await endOneShot();
       }),
     );
+}
+
+/**
+ * Ends the process once its output is flushed. The bundle check verified Groth16 proofs: snarkjs's curve
+ * is released, but concurrent first verifications can build a second curve that nothing releases (its
+ * MessagePorts keep the process alive), so this one-shot command does not wait for an empty event loop.
+ */
+async function endOneShot(): Promise<never> {
+  await (await import('@privgate/circuits')).releaseSnarkjsCurve().catch(() => {});
+  await new Promise<void>((r) => process.stdout.write('', () => r()));
+  await new Promise<void>((r) => process.stderr.write('', () => r()));
+  process.exit(process.exitCode ?? 0);
 }
 
 function requireThreshold(value: string | undefined): string {

@@ -219,7 +219,7 @@ function printAgencyView(n: number, o: DemoQueryOutcome, network: DemoNetwork): 
   say(`    agency saw   ${seen}   ${o.matches ? OK : NO} clear computation: ${clear}`);
   const proofs = a.bundle.contributions.reduce((x, c) => x + c.inclusion.length + c.binding.length, 0);
   say(
-    `    bundle       ${a.bundle.record.subjectCount} subject(s) (${o.related.length} in the clear) · ${a.bundle.contributions.length} datasets at anchored versions · ` +
+    `    bundle       ${a.bundle.record.subjectCount} subject(s) (clear walk: ${o.related.length}) · ${a.bundle.contributions.length} datasets at anchored versions · ` +
       `${proofs} Groth16 proofs · ${a.bundle.record.transcripts.length} signed transcripts`,
   );
   say(
@@ -229,24 +229,22 @@ function printAgencyView(n: number, o: DemoQueryOutcome, network: DemoNetwork): 
 }
 
 function printGatewayView(m: Ministry, view: GatewayQueryView | undefined, o: DemoQueryOutcome): void {
-  const name = MINISTRY_INFO[m].orgId.padEnd(14);
-  if (view === undefined) {
-    say(`${name} did not take part`);
-    return;
-  }
-  const parts: string[] = [view.role];
-  for (const e of view.events) {
-    if (e.stage === 'resolved')
-      parts.push(
-        `${e.details.subjects} related parties (resolved by ${o.result.answer.bundle.record.resolver})`,
-      );
+  const orgId = MINISTRY_INFO[m].orgId;
+  const record = o.result.answer.bundle.record;
+  const parts: string[] = [];
+  if (record.entry === orgId) parts.push('entry');
+  if (record.resolver === orgId)
+    parts.push(`resolver: walked its ownership graph, attested ${record.subjectCount} related parties`);
+  if (record.computeParties.includes(orgId)) parts.push('compute party');
+  for (const e of view?.events ?? []) {
     if (e.stage === 'proved')
       parts.push(
-        `own values of ${e.details.dataset} for ${o.result.answer.bundle.record.subjectCount} subjects → shares + ${e.details.proofs} proofs`,
+        `own ${e.details.dataset} values of ${record.subjectCount} subjects → Shamir shares + ${e.details.proofs} proofs`,
       );
-    if (e.stage === 'computed') parts.push(`MPC done in ${e.details.rounds} rounds on shares`);
+    if (e.stage === 'computed') parts.push(`MPC on shares, ${e.details.rounds} rounds`);
     if (e.stage === 'answered') parts.push('reconstructed the output for the agency');
   }
-  if (!view.events.some((e) => e.stage === 'proved')) parts.push('no values of its own in this query');
-  say(`${name} ${parts.join(' · ')}`);
+  if (!record.datasets.some((d) => d.holder === orgId)) parts.push('no values of its own in this query');
+  if (!record.computeParties.includes(orgId) && record.entry !== orgId) parts.push('received no shares');
+  say(`${orgId.padEnd(14)} ${parts.join(' · ')}`);
 }

@@ -165,16 +165,11 @@ export class DemoNetwork {
         ...MINISTRIES.flatMap((_, i) => [GATEWAY_HTTP + i, GATEWAY_P2P + i]),
       ]);
 
-      // 1. The ledger.
-      let t0 = performance.now();
+      // 1. The ledger: validators start; the gateways start beside them and wait for the ledger.
+      const t0Ledger = performance.now();
+      let t0 = t0Ledger;
       const ledger = await initDemoLedger(join(dir, 'ledger'), { basePort: base });
       startValidators(supervisor, ledger, logDir);
-      await waitForValidators(ledger, 1, 90_000);
-      ledgerClient = await HttpLedgerClient.connect({ urls: ledger.urls, commitTimeoutMs: 60_000 });
-      const ledgerMs = performance.now() - t0;
-      say(
-        `ledger: ${ledger.validatorIds.length} validators committing (${ledger.urls.join(', ')}) in ${s(ledgerMs)}`,
-      );
 
       // 2. The synthetic economy, as files.
       t0 = performance.now();
@@ -246,14 +241,25 @@ export class DemoNetwork {
         };
         writeFileSync(g.configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
       }
-      await Promise.all(
+      const ready = Promise.all(
         Object.values(gateways).map(async (g) => {
           g.peerId = await startGatewayProcess(supervisor, g, launch);
         }),
       );
+      ready.catch(() => {}); // awaited below; a failure while the ledger starts must not go unhandled
+
+      await waitForValidators(ledger, 1, 90_000);
+      ledgerClient = await HttpLedgerClient.connect({ urls: ledger.urls, commitTimeoutMs: 60_000 });
+      const ledgerMs = performance.now() - t0Ledger;
+      say(
+        `ledger: ${ledger.validatorIds.length} validators committing (${ledger.urls.join(', ')}) ${s(ledgerMs)} after start`,
+      );
+      await ready;
       await waitForPeers(Object.values(gateways), 90_000);
       const gatewaysMs = performance.now() - t0;
-      say(`gateways: ${MINISTRIES.length} processes ready and bound to each other in ${s(gatewaysMs)}`);
+      say(
+        `gateways: ${MINISTRIES.length} processes ready and bound to each other ${s(gatewaysMs)} after start`,
+      );
 
       // 4. Each ministry ingests its datasets, then commits and anchors them.
       const declarations = syntheticDeclarations();

@@ -8,7 +8,9 @@
  * gateway carries a figure in the clear; an agency without a policy is refused with nothing on the
  * ledger; the same authorisation posted twice is refused the second time and anchors nothing more; a
  * tampered proof, an inconsistent share and a gateway killed with SIGKILL mid-query each end the query
- * with its typed error and a `failed` audit event on the ledger.
+ * with its typed error and a `failed` audit event on the ledger. The `privgate` CLI (ingest with a bad
+ * row, ingest + anchor through a configuration file, a query signed with the agency's key file) works
+ * against the same processes.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import type { AgencyClient, AgencyQuery } from '../../src/client/agency.ts';
 import { GatewayProblem } from '../../src/client/gateway-http.ts';
 import { DEMO_ORGS, POLICY_AGGREGATE, POLICY_VERDICT, QUERY_PURPOSE } from '../../src/demo/ledger.ts';
 import { DemoNetwork } from '../../src/demo/network.ts';
-import { tsEntryArgs, waitFor } from '../../src/demo/processes.ts';
+import { runPrivgate, tsEntryArgs, waitFor } from '../../src/demo/processes.ts';
 import { clearOutput, groupSubject, outputMatches } from '../../src/demo/queries.ts';
 
 const HOOKED_ENTRY = fileURLToPath(new URL('./hooked-gateway.ts', import.meta.url));
@@ -213,6 +215,151 @@ describe('refusals', () => {
       const after = await net.ledgerClient.auditTrail(queryIdBytes(first.queryId));
       expect(after).toEqual(before);
       expect(after.map((e) => e.kind)).toEqual(['opened', 'answered']);
+    },
+    QUERY_MS,
+  );
+});
+
+describe('the privgate CLI against the running consortium', () => {
+  it(
+    'ingest refuses a bad row with its line and field, and imports nothing',
+    async () => {
+      const tax = net.gateways.tax;
+      const before = await tax.client.status<{ datasets: { name: string; recordCount: number }[] }>();
+      const file = join(hooksDir, 'bad-arrears.csv');
+      writeFileSync(
+        file,
+        `enterprise,amount\r\n${net.data.enterprises[0]},1.00\r\n${net.data.enterprises[1]},2.00\r\n${net.data.enterprises[2]},-5\r\n`,
+      );
+      const r = await runPrivgate([
+        'ingest',
+        '--dataset',
+        'tax.arrears',
+        '--file',
+        file,
+        '--gateway',
+        tax.url,
+        '--token-file',
+        tax.tokenFile,
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /IMPORT_BAD_ROW: tax\.arrears: line 4, field amount: .*\(nothing was imported\)/,
+      );
+      const after = await tax.client.status<{ datasets: { name: string; recordCount: number }[] }>();
+      expect(after.datasets.find((d) => d.name === 'tax.arrears')).toEqual(
+        before.datasets.find((d) => d.name === 'tax.arrears'),
+      );
+    },
+    QUERY_MS,
+  );
+
+  it(
+    'ingest --declare and anchor through a gateway configuration file',
+    async () => {
+      const tax = net.gateways.tax;
+      const declaration = join(hooksDir, 'refunds.json');
+      writeFileSync(
+        declaration,
+        JSON.stringify({
+          name: 'tax.refunds',
+          subject: 'enterprise',
+          fields: [
+            { name: 'enterprise', type: 'uscc' },
+            { name: 'amount', type: 'decimal', scale: 2, unit: 'CNY' },
+          ],
+        }),
+      );
+      const file = join(hooksDir, 'refunds.jsonl');
+      writeFileSync(
+        file,
+        net.data.enterprises
+          .slice(0, 3)
+          .map((e, i) => `${JSON.stringify({ enterprise: e, amount: `${i + 1}.50` })}\n`)
+          .join(''),
+      );
+      const ingest = await runPrivgate([
+        'ingest',
+        '--dataset',
+        'tax.refunds',
+        '--file',
+        file,
+        '--declare',
+        declaration,
+        '--config',
+        tax.configPath,
+        '--json',
+      ]);
+      expect(ingest.code, ingest.stderr).toBe(0);
+      expect(JSON.parse(ingest.stdout)).toMatchObject({
+        dataset: 'tax.refunds',
+        imported: 3,
+        recordCount: 3,
+      });
+      const anchor = await runPrivgate([
+        'anchor',
+        '--dataset',
+        'tax.refunds',
+        '--config',
+        tax.configPath,
+        '--json',
+      ]);
+      expect(anchor.code, anchor.stderr).toBe(0);
+      const report = JSON.parse(anchor.stdout) as { version: number; count: number; txId: string };
+      expect(report).toMatchObject({ version: 1, count: 3 });
+      const head = await net.ledgerClient.datasetHead('tax.refunds');
+      expect(head).toMatchObject({ owner: tax.orgId, latestVersion: 1 });
+    },
+    QUERY_MS,
+  );
+
+  it(
+    'query signs with the agency key file and answers the clear verdict (k = 0, entered at market regulation)',
+    async () => {
+      const subject = net.data.enterprises[43]!;
+      const metrics = [{ dataset: 'tax.arrears' }, { dataset: 'bank.loans', weight: '2' }];
+      const probe: AgencyQuery = {
+        policyId: POLICY_VERDICT,
+        subject,
+        depth: 0,
+        metrics,
+        disclosure: { mode: 'verdict', threshold: '0' },
+        purpose: QUERY_PURPOSE,
+      };
+      const aggregate = (clearOutput(net.data, probe).expected as { aggregate: bigint }).aggregate;
+      const threshold = aggregate + 1n;
+      const r = await runPrivgate([
+        'query',
+        '--gateway',
+        net.gateways.market.url,
+        '--agency-key',
+        net.ledger.orgKeyFile(DEMO_ORGS.agency.id),
+        '--ledger',
+        net.ledger.urls.join(','),
+        '--subject',
+        subject,
+        '--depth',
+        '0',
+        '--metric',
+        'tax.arrears',
+        '--metric',
+        'bank.loans:2',
+        '--disclosure',
+        'verdict',
+        '--threshold',
+        threshold.toString(),
+        '--policy',
+        POLICY_VERDICT,
+        '--purpose',
+        QUERY_PURPOSE,
+        '--json',
+      ]);
+      agency.account.resync(); // the CLI used one of the agency's nonces
+      expect(r.code, r.stderr).toBe(0);
+      const answer = JSON.parse(r.stdout) as { queryId: string; output: unknown; check: unknown };
+      expect(answer.output).toEqual({ kind: 'verdict', value: false, threshold: threshold.toString() });
+      expect(answer.check).toEqual({ valid: true });
+      expect(await trailKinds(answer.queryId)).toEqual(['opened', 'answered']);
     },
     QUERY_MS,
   );
