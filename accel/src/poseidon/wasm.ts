@@ -7,7 +7,15 @@
 // constants of each arity used so far (appended on first use), then the I/O area of the current chunk.
 import { compileModule, instantiate, type WasmMemory, type WasmModule } from '../wasm/api.ts';
 import { I32, I64, ModuleBuilder, Op } from '../wasm/emitter.ts';
-import { ELEMENT_BYTES, emitDot, emitField, type FieldConstants, toLimbs } from '../wasm/field.ts';
+import {
+  ELEMENT_BYTES,
+  emitDot,
+  emitField,
+  emitMulAdd,
+  emitPow5,
+  type FieldConstants,
+  toLimbs,
+} from '../wasm/field.ts';
 import { BN254_R, FULL_ROUNDS, MAX_ARITY } from './constants.ts';
 import { optimizedParams } from './optimized.ts';
 
@@ -17,8 +25,6 @@ const R2 = 0;
 const ONE = E;
 const STATE = 2 * E; // up to 17 elements
 const TMP = STATE + 17 * E; // up to 17 elements
-const T1 = TMP + 17 * E;
-const T2 = T1 + E;
 const SCRATCH = 4096;
 
 /** Header of an arity's constants (i32 fields). */
@@ -40,11 +46,11 @@ function buildModule(): { bytes: Uint8Array; constants: FieldConstants } {
   const F = emitField(mod, BN254_R, 'fr');
   const dot = emitDot(mod, F.constants, 'fr');
 
+  const pow5 = emitPow5(mod, F.constants, 'fr');
+  const mulAdd = emitMulAdd(mod, F.constants, 'fr');
   // x ← x^5 (x < 8p).
   const sbox = mod.func('sbox', [I32], [], false);
-  sbox.i32(T1).get(0).call(F.sqr);
-  sbox.i32(T2).i32(T1).call(F.sqr);
-  sbox.get(0).i32(T2).get(0).call(F.mul);
+  sbox.get(0).get(0).call(pow5);
 
   // The permutation on STATE for the arity whose header is at `h`.
   const perm = mod.func('perm', [I32], [], false);
@@ -114,9 +120,7 @@ function buildModule(): { bytes: Uint8Array; constants: FieldConstants } {
     f.get(row).get(rowBytes).add32().set(row); // row → col (d_1..d_{t-1})
     f.i32(1).set(i);
     f.loop();
-    f.i32(T1).get(row).i32(STATE).call(F.mul); // d_i·s0
-    f.get(i).i32(E).op(Op.i32Mul).i32(STATE).add32().tee(k);
-    f.get(k).i32(T1).call(F.add);
+    f.get(i).i32(E).op(Op.i32Mul).i32(STATE).add32().get(row).i32(STATE).call(mulAdd); // s_i += d_i·s0
     f.get(row).i32(E).add32().set(row);
     f.get(i).i32(1).add32().tee(i).get(t).op(Op.i32LtU).brIf(0);
     f.end();

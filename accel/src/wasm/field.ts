@@ -84,6 +84,31 @@ export interface FieldFunctions {
 
 type Emit = (f: FunctionBuilder) => void;
 
+/**
+ * Emits m = (acc·n0) mod 2^29 into local `m` and acc ← (acc + m·p0) >> 29 (arithmetic when `signed`).
+ * When p ≡ 1 + 2^28 (mod 2^29), as for BN254's r, n0 = 2^28 - 1 and both products are shifts.
+ */
+function emitReductionStep(
+  f: FunctionBuilder,
+  c: FieldConstants,
+  acc: number,
+  m: number,
+  signed: boolean,
+): void {
+  const special = c.pLimbs[0] === (1n << 28n) + 1n;
+  if (special) {
+    f.get(acc).i64(28).shl64().get(acc).sub64().i64(MASK).and64().set(m);
+    f.get(acc).get(m).add64().get(m).i64(28).shl64().add64();
+  } else {
+    f.get(acc).i64(c.n0).mul64().i64(MASK).and64().set(m);
+    f.get(acc).get(m).i64(c.pLimbs[0]!).mul64().add64();
+  }
+  f.i64(LIMB_BITS);
+  if (signed) f.shrS64();
+  else f.shrU64();
+  f.set(acc);
+}
+
 /** Loads limb i of the element at pointer local `ptr`. */
 const limb =
   (ptr: number, i: number): Emit =>
@@ -100,9 +125,20 @@ function emitMontgomery(
   c: FieldConstants,
   a: number[],
   b: number[],
-  r: number,
+  r: number | number[],
   square: boolean,
 ) {
+  // The result goes to memory at pointer local r, or into the 9 locals r.
+  const put = (i: number, value: () => void) => {
+    if (typeof r === 'number') {
+      f.get(r);
+      value();
+      f.store32(4 * i);
+    } else {
+      value();
+      f.set(r[i]!);
+    }
+  };
   const m = f.locals(I64, LIMBS);
   const acc = f.local(I64);
   const mask = MASK;
@@ -152,22 +188,15 @@ function emitMontgomery(
     addProducts(k, 0, k);
     addReduction(k, 0, k - 1);
     // m_k = acc·n0 mod 2^29; then acc + m_k·p_0 ≡ 0 mod 2^29.
-    f.get(acc).i64(c.n0).mul64().i64(mask).and64().set(m[k]!);
-    f.get(acc).get(m[k]!).i64(c.pLimbs[0]!).mul64().add64().i64(LIMB_BITS).shrU64().set(acc);
+    emitReductionStep(f, c, acc, m[k]!, false);
   }
   for (let k = LIMBS; k < 2 * LIMBS - 1; k++) {
     addProducts(k, k - LIMBS + 1, LIMBS - 1);
     addReduction(k, k - LIMBS + 1, LIMBS - 1);
-    f.get(r)
-      .get(acc)
-      .i64(mask)
-      .and64()
-      .store32(4 * (k - LIMBS));
+    put(k - LIMBS, () => f.get(acc).i64(mask).and64());
     f.get(acc).i64(LIMB_BITS).shrU64().set(acc);
   }
-  f.get(r)
-    .get(acc)
-    .store32(4 * (LIMBS - 1));
+  put(LIMBS - 1, () => f.get(acc));
 }
 
 /**
@@ -253,10 +282,7 @@ export function emitReduceColumns(
       if (pj !== 0n) f.get(acc).get(m[i]!).i64(pj).mul64().add64().set(acc);
     }
     if (col < LIMBS) {
-      f.get(acc).i64(c.n0).mul64().i64(MASK).and64().set(m[col]!);
-      f.get(acc).get(m[col]!).i64(c.pLimbs[0]!).mul64().add64().i64(LIMB_BITS);
-      shift();
-      f.set(acc);
+      emitReductionStep(f, c, acc, m[col]!, signed);
     } else {
       f.get(r)
         .get(acc)
@@ -333,6 +359,52 @@ export function emitFp2Mul(mod: ModuleBuilder, c: FieldConstants, prefix: string
   const r1 = f.local(I32);
   f.get(r).i32(ELEMENT_BYTES).add32().set(r1);
   emitReduceColumns(f, c, c1cols, r1, false);
+  return f;
+}
+
+/**
+ * Adds `${prefix}_pow5(r, a)`: r = a⁵ (Montgomery; a < 8p) with the limbs kept in locals between the two
+ * squarings and the product (Poseidon's S-box).
+ */
+export function emitPow5(mod: ModuleBuilder, c: FieldConstants, prefix: string): FunctionBuilder {
+  const f = mod.func(`${prefix}_pow5`, [I32, I32]);
+  const x = loadLimbs(f, 1);
+  const x2 = f.locals(I64, LIMBS);
+  const x4 = f.locals(I64, LIMBS);
+  emitMontgomery(f, c, x, x, x2, true);
+  emitMontgomery(f, c, x2, x2, x4, true);
+  emitMontgomery(f, c, x4, x, 0, false);
+  return f;
+}
+
+/**
+ * Adds `${prefix}_mul_add(s, d, x)`: s ← s + d·x·R⁻¹, reduced into [0, 2p) (s < 2p; d, x < 8p): a product
+ * and a modular addition with the product's limbs kept in locals.
+ */
+export function emitMulAdd(mod: ModuleBuilder, c: FieldConstants, prefix: string): FunctionBuilder {
+  const f = mod.func(`${prefix}_mul_add`, [I32, I32, I32]);
+  const d = loadLimbs(f, 1);
+  const x = loadLimbs(f, 2);
+  const t = f.locals(I64, LIMBS);
+  emitMontgomery(f, c, d, x, t, false);
+  // u = s + t - 2p with signed carries; add 2p back when negative.
+  const u = f.locals(I64, LIMBS);
+  const carry = f.local(I64);
+  f.i64(0).set(carry);
+  for (let i = 0; i < LIMBS; i++) {
+    f.get(0)
+      .load32u(4 * i)
+      .get(t[i]!)
+      .add64()
+      .get(carry)
+      .add64()
+      .i64(c.p2Limbs[i]!)
+      .sub64()
+      .set(carry);
+    f.get(carry).i64(MASK).and64().set(u[i]!);
+    f.get(carry).i64(LIMB_BITS).shrS64().set(carry);
+  }
+  emitAddMaskedAndStore(f, u, c.p2Limbs, carry, 0);
   return f;
 }
 
