@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 // ("Timeout calling onTaskUpdate") and failed runs whose tests all passed.
 const NETWORK_SUITES = [
   'ledger/test/e2e/**/*.test.ts',
+  'ledger/test/app/crash.test.ts',
   'gateway/test/e2e/**/*.test.ts',
   'gateway/test/query/**/*.test.ts',
   'gateway/test/server/**/*.test.ts',
