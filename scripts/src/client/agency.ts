@@ -117,8 +117,19 @@ export class AgencyClient {
     return result;
   }
 
-  /** The agency's own check of an answer against the ledger. */
-  check(answer: QueryAnswer): Promise<BundleCheck> {
+  /**
+   * The agency's own check of an answer against the ledger. The entry gateway waited for its "answered"
+   * event on some validator; the one this client reads may be a block behind, so the check first waits
+   * (up to `waitMs`) until the query's trail there is complete.
+   */
+  async check(answer: QueryAnswer, waitMs = 15_000): Promise<BundleCheck> {
+    const queryId = Uint8Array.from(Buffer.from(answer.queryId, 'hex'));
+    const end = Date.now() + waitMs;
+    for (;;) {
+      const trail = await this.ledger.auditTrail(queryId);
+      if (trail.some((e) => e.kind !== 'opened') || Date.now() > end) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     return checkProofBundle(answer, { ledger: this.ledger, verifier: this.#verifier });
   }
 

@@ -132,23 +132,33 @@ export class Supervisor {
 
   /**
    * Installs SIGINT/SIGTERM handlers that stop every service, call `cleanup` and exit with 130/143, and an
-   * exit hook that SIGKILLs whatever is left (so no child outlives this process).
+   * exit hook that SIGKILLs whatever is left (so no child outlives this process). A signal that arrives
+   * while stopping (a second Ctrl-C, or the same one relayed by a wrapper such as tsx or npm) does not cut
+   * the cleanup short; a third one SIGKILLs every group, cleans up and exits at once.
    */
   handleInterrupts(cleanup: () => void = () => {}): void {
     if (this.#onSignal !== undefined) return;
+    let signals = 0;
+    const finish = (signal: NodeJS.Signals) => {
+      try {
+        cleanup();
+      } finally {
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }
+    };
     this.#onSignal = (signal) => {
-      process.stderr.write(`\n${signal}: stopping every process …\n`);
-      void this.stopAll(5_000).finally(() => {
-        try {
-          cleanup();
-        } finally {
-          process.exit(signal === 'SIGINT' ? 130 : 143);
-        }
-      });
+      signals++;
+      if (signals === 1) {
+        process.stderr.write(`\n${signal}: stopping every process …\n`);
+        void this.stopAll(5_000).finally(() => finish(signal));
+      } else if (signals > 2) {
+        this.killAll();
+        finish(signal);
+      }
     };
     this.#onExit = () => this.killAll();
-    process.once('SIGINT', this.#onSignal);
-    process.once('SIGTERM', this.#onSignal);
+    process.on('SIGINT', this.#onSignal);
+    process.on('SIGTERM', this.#onSignal);
     process.once('exit', this.#onExit);
   }
 
