@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Accelerator,
+  createAccelerator,
   createCpuAccelerator,
   createWorkersAccelerator,
   packFieldElements,
@@ -36,6 +37,7 @@ let bigRoot: bigint | undefined;
 const backends: [string, () => Accelerator][] = [
   ['cpu', () => createCpuAccelerator()],
   ['workers:2', () => createWorkersAccelerator({ size: 2 })],
+  ['auto (createAccelerator)', () => createAccelerator({ backend: 'auto', workers: 2 })],
 ];
 
 for (const [name, factory] of backends) {
