@@ -2,8 +2,9 @@
  * Builds a holding gateway's contribution for one dataset of a query (layout in `types.ts`): looks up each
  * subject's committed record in the anchored version, draws fresh value-commitment blindings, shares each
  * value for the MPC (`prepareInputSharing`, degree-t Shamir among the compute parties, Poseidon share
- * commitments), and proves every chunk's RecordInclusionBatch and share binding in parallel on the
- * proving engine (a warm worker pool, so circuits stay loaded between queries).
+ * commitments), and proves every chunk's inclusion (RecordInclusion for a chunk of one subject,
+ * RecordInclusionBatch otherwise: `inclusion.ts`) and share binding in parallel on the proving engine (a
+ * warm worker pool, so circuits stay loaded between queries).
  */
 import {
   BATCH_SIZE,
@@ -12,6 +13,7 @@ import {
   type RecordWitness,
   randomFieldElement,
   recordInclusionBatchInput,
+  recordInclusionInput,
   SHARE_PARTIES,
   type SharingWitness,
   shareBindingBatchInput,
@@ -26,6 +28,7 @@ import {
   systemRandomness,
 } from '../mpc/index.ts';
 import { ContributionError } from './errors.ts';
+import { inclusionCircuitFor } from './inclusion.ts';
 import { type HolderContribution, metricInputId, type ProofItem } from './types.ts';
 
 /** What to contribute. */
@@ -97,8 +100,12 @@ export class ProvingContributions implements ContributionBuilder {
       this.#cache.set(key, cached); // most recently used last
       return cached;
     }
+    const { prover, hasher } = this.#c;
     const made: CachedInclusion = {
-      proof: this.#c.prover.prove('record_inclusion_batch', recordInclusionBatchInput(this.#c.hasher, items)),
+      proof:
+        inclusionCircuitFor(items.length) === 'record_inclusion'
+          ? prover.prove('record_inclusion', recordInclusionInput(hasher, items[0]!))
+          : prover.prove('record_inclusion_batch', recordInclusionBatchInput(hasher, items)),
       blindings: items.map((i) => i.blinding),
     };
     if (this.#cacheSize > 0) {

@@ -6,6 +6,12 @@ export {
   type ProvingContributionsComponents,
 } from './builder.ts';
 export { ContributionError, type ContributionErrorCode, type ContributionErrorContexts } from './errors.ts';
+export {
+  type InclusionSignals,
+  inclusionCircuitFor,
+  inclusionCircuitsAccepted,
+  inclusionSignals,
+} from './inclusion.ts';
 export type { DatasetContribution, HolderContribution, ProofItem } from './types.ts';
 export { metricInputId } from './types.ts';
 export {

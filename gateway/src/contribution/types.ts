@@ -4,12 +4,12 @@
  * the holder keeps (the sharings it feeds the MPC).
  *
  * Layout. The query's subjects are sorted by subject id (ascending) and cut into chunks of BATCH_SIZE;
- * chunk c covers subjects [c·K, c·K + count_c). For each chunk there is one RecordInclusionBatch proof
- * (records under the anchored root, values < 2^64, value commitments Poseidon(value, blinding)) and one
+ * chunk c covers subjects [c·K, c·K + count_c). For each chunk there is one inclusion proof,
+ * RecordInclusion for a chunk of one subject and RecordInclusionBatch otherwise (records under the
+ * anchored root, values < 2^64, value commitments Poseidon(value, blinding); `inclusion.ts`), and one
  * share-binding proof on the same value commitments (ShareBinding when the chunk holds one subject,
  * ShareBindingBatch otherwise): the MPC input `${dataset}#${i}` is subject i's value, and its share
- * commitments are the binding proof's public signals for that slot. A query whose related parties fit one
- * chunk is proven by one batch proof per dataset.
+ * commitments are the binding proof's public signals for that slot.
  */
 import type { CircuitName, Groth16Proof } from '@privgate/circuits';
 import type { PreparedInput } from '../mpc/index.ts';
@@ -32,7 +32,7 @@ export interface DatasetContribution {
   fieldId: bigint;
   /** Pseudonymous subject ids, ascending: input i is subject i. */
   subjectIds: bigint[];
-  /** One RecordInclusionBatch proof per chunk. */
+  /** One inclusion proof per chunk (RecordInclusion for one subject, else RecordInclusionBatch). */
   inclusion: ProofItem[];
   /** One ShareBinding / ShareBindingBatch proof per chunk. */
   binding: ProofItem[];

@@ -5,7 +5,8 @@
  *   1. the dataset is anchored on the ledger by that holder, and the contribution names its latest
  *      version and that version's root;
  *   2. the ledger registers, for each circuit used, the verification key this gateway verifies with;
- *   3. per chunk: the inclusion proof's root, count, subject ids (the expected ones, in order) and a single
+ *   3. per chunk: the inclusion proof (RecordInclusion or RecordInclusionBatch for one subject, the batch
+ *      for two: `inclusion.ts`) — its root, count, subject ids (the expected ones, in order) and a single
  *      field id; the binding proof's value commitments equal the inclusion proof's, slot by slot;
  *   4. every proof verifies (Groth16).
  *
@@ -23,6 +24,7 @@ import {
 import type { LedgerClient } from '../ledger-client/interface.ts';
 import { circuitVkeyHash } from '../ledger-client/proof-verifier.ts';
 import type { ContributionErrorCode } from './errors.ts';
+import { inclusionCircuitsAccepted, inclusionSignals } from './inclusion.ts';
 import { type DatasetContribution, metricInputId, type ProofItem } from './types.ts';
 
 /** What the verifier expects of a contribution. */
@@ -106,9 +108,9 @@ export class ContributionVerifier {
       for (let chunk = 0; chunk < chunks; chunk++) {
         const count = Math.min(BATCH_SIZE, n - chunk * BATCH_SIZE);
         const inc = c.inclusion[chunk]!;
-        if (inc.circuit !== 'record_inclusion_batch')
-          return mismatch(`chunk ${chunk}: not an inclusion batch proof`);
-        const pub = decodePublicSignals('record_inclusion_batch', inc.publicSignals);
+        if (!inclusionCircuitsAccepted(count).includes(inc.circuit))
+          return mismatch(`chunk ${chunk}: not an inclusion proof for ${count} subject(s)`);
+        const pub = inclusionSignals(inc);
         if (pub.root !== c.root) return mismatch(`chunk ${chunk}: proof root differs`);
         if (pub.count !== BigInt(count))
           return mismatch(`chunk ${chunk}: count ${pub.count}, expected ${count}`);

@@ -59,7 +59,12 @@ import {
   txSignBytes,
 } from '@privgate/ledger';
 import { z } from 'zod';
-import type { ProofCheck, ProofItem } from '../contribution/index.ts';
+import {
+  inclusionCircuitsAccepted,
+  inclusionSignals,
+  type ProofCheck,
+  type ProofItem,
+} from '../contribution/index.ts';
 import { canonicalJson } from '../datasets/index.ts';
 import type { AuditEvent, LedgerClient, LedgerIdentity } from '../ledger-client/interface.ts';
 import { circuitVkeyHash } from '../ledger-client/proof-verifier.ts';
@@ -624,9 +629,9 @@ class QueryAudit {
           : `the proof is about query ${short(context)}`,
       subject,
     );
-    const wanted =
+    const wanted: readonly string[] =
       s.role === 'inclusion'
-        ? ['record_inclusion_batch']
+        ? inclusionCircuitsAccepted(s.count)
         : s.count === 1
           ? ['share_binding', 'share_binding_batch']
           : ['share_binding_batch'];
@@ -666,7 +671,10 @@ class QueryAudit {
     if (s.role === 'inclusion') {
       let root: bigint | undefined;
       try {
-        root = decodePublicSignals('record_inclusion_batch', p.publicSignals).root;
+        root = inclusionSignals({
+          circuit: p.circuit as CircuitName,
+          publicSignals: [...p.publicSignals],
+        }).root;
       } catch {
         root = undefined;
       }
@@ -693,7 +701,7 @@ class QueryAudit {
     try {
       let field: bigint | undefined;
       for (const [chunk, item] of inclusion.entries()) {
-        const pub = decodePublicSignals('record_inclusion_batch', item.publicSignals);
+        const pub = inclusionSignals(item);
         const count = Math.min(BATCH_SIZE, record.subjectCount - chunk * BATCH_SIZE);
         if (pub.count !== BigInt(count))
           problem ??= `chunk ${chunk} proves ${pub.count} records, not ${count}`;
@@ -722,10 +730,7 @@ class QueryAudit {
     try {
       for (const [chunk, bind] of binding.entries()) {
         const count = Math.min(BATCH_SIZE, record.subjectCount - chunk * BATCH_SIZE);
-        const values = decodePublicSignals(
-          'record_inclusion_batch',
-          inclusion[chunk]!.publicSignals,
-        ).valueCommitments;
+        const values = inclusionSignals(inclusion[chunk]!).valueCommitments;
         const bound =
           bind.circuit === 'share_binding'
             ? (() => {

@@ -646,13 +646,27 @@ export class QueryGateway {
   async #bindingHolds(spec: SessionSpec, state: QueryState, binding: InputBinding): Promise<boolean> {
     const dataset = binding.inputId.slice(0, binding.inputId.lastIndexOf('#'));
     if (spec.plan.holders[dataset] !== binding.holder) return false;
-    const check = await this.#check(spec, state, binding.holder, dataset).catch(() => undefined);
-    if (check === undefined || !check.valid) return false;
+    const refuse = (reason: string): false => {
+      this.#c.logger?.warn(
+        { queryId: spec.queryId, holder: binding.holder, input: binding.inputId, reason },
+        'input binding refused',
+      );
+      return false;
+    };
+    let check: ContributionCheck;
+    try {
+      check = await this.#check(spec, state, binding.holder, dataset);
+    } catch (err) {
+      return refuse(err instanceof Error ? err.message : String(err));
+    }
+    if (!check.valid) return refuse(`${check.code}: ${check.reason}`);
     const expected = check.shareCommitments[binding.inputId];
-    return (
+    const same =
       expected !== undefined &&
       expected.length === binding.shareCommitments.length &&
-      expected.every((c, i) => c === binding.shareCommitments[i])
+      expected.every((c, i) => c === binding.shareCommitments[i]);
+    return (
+      same || refuse(expected === undefined ? 'no proven share commitments' : 'share commitments differ')
     );
   }
 

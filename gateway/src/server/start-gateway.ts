@@ -46,6 +46,7 @@ import { type GatewaySettings, type LedgerSettings, resolveSettings } from './se
 
 /** The circuits a gateway proves with in queries; its prover pool loads them at startup. */
 export const QUERY_PROOF_CIRCUITS: readonly CircuitName[] = [
+  'record_inclusion',
   'record_inclusion_batch',
   'share_binding',
   'share_binding_batch',

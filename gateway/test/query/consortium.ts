@@ -36,6 +36,7 @@ export const VALIDATOR = 'val-1';
 
 /** Circuits whose keys genesis registers. */
 export const QUERY_CIRCUITS: CircuitName[] = [
+  'record_inclusion',
   'record_inclusion_batch',
   'share_binding',
   'share_binding_batch',

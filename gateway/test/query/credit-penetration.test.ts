@@ -112,6 +112,10 @@ describe('credit-penetration queries', () => {
       expect(answer.output).toEqual({ kind: 'aggregate', value: clearAggregate([subject], metrics) });
       expect(answer.bundle.record.subjectCount).toBe(1);
       expect(answer.bundle.contributions.map((c) => c.inclusion.length)).toEqual([1, 1, 1, 1]);
+      // One subject: the single-record circuit, not a padded batch.
+      expect(answer.bundle.contributions.map((c) => c.inclusion[0]!.circuit)).toEqual(
+        Array(4).fill('record_inclusion'),
+      );
       expect(allFramesPayload().length).toBeGreaterThan(before);
       await checkAnswered(answer);
       console.info('k=0 aggregate timings', answer.timings);
@@ -158,6 +162,13 @@ describe('credit-penetration queries', () => {
       });
       expect(aggregate.output).toEqual({ kind: 'aggregate', value: sum });
       expect(aggregate.bundle.record.subjectCount).toBe(related.length);
+      // Chunks of two are batch proofs; an odd last chunk is a single-record proof.
+      for (const c of aggregate.bundle.contributions)
+        expect(c.inclusion.map((p) => p.circuit)).toEqual(
+          Array.from({ length: Math.ceil(related.length / 2) }, (_, i) =>
+            related.length - 2 * i === 1 ? 'record_inclusion' : 'record_inclusion_batch',
+          ),
+        );
       await checkAnswered(aggregate);
       console.info(`k=2 (${related.length} parties) aggregate timings`, aggregate.timings);
 

@@ -43,6 +43,7 @@ import {
   CHAIN_ID,
   GATEWAYS,
   openTestLedger,
+  QUERY_CIRCUITS,
   tempDir,
   testSigner,
   VALIDATOR,
@@ -114,7 +115,7 @@ export async function startTestNetwork(options: TestNetworkOptions): Promise<Tes
   const poseidon = await PoseidonPool.create({ workers: 1 });
   const provers = await CircuitProverPool.create({
     workers: options.proverWorkers ?? 2,
-    preload: ['record_inclusion_batch', 'share_binding', 'share_binding_batch'],
+    preload: QUERY_CIRCUITS,
   });
   const data = syntheticData(options.enterprises);
   const verify = (
