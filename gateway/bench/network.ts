@@ -16,7 +16,7 @@
  *                            compared with the clear computation; the first of each kind is also checked
  *                            against the ledger by the agency (not timed).
  *   gateway.ingest.http      records/s of a CSV upload to a gateway's `POST /v1/datasets/:name/records`.
- *   gateway.commit.network   (full run only) build the Poseidon tree of the uploaded dataset on the
+ *   gateway.commit.network   (with --commit) build the Poseidon tree of the uploaded dataset on the
  *                            gateway and anchor its root through consensus (`POST …/commit`).
  *
  * Baselines, each measured in the same run and interleaved with the candidate (A B A B):
@@ -33,7 +33,7 @@
  * counted from the query's opening on the ledger. Every figure carries the 1-minute load average at its
  * start and end (`load1`): the machine is shared, and a loaded one inflates every absolute figure.
  *
- *   npx tsx gateway/bench/network.ts [--quick] [--json] [--enterprises N] [--queries N] [--keep]
+ *   npx tsx gateway/bench/network.ts [--quick] [--json] [--enterprises N] [--queries N] [--keep] [--commit]
  *   (format: /work/shared/BENCHMARKS.md; --queries = measured queries per k, default 4 quick / 10 full)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,6 +71,7 @@ const flags = {
   quick: argv.includes('--quick'),
   json: argv.includes('--json'),
   keep: argv.includes('--keep'),
+  commit: argv.includes('--commit'),
 };
 const ENTERPRISES = numberFlag('--enterprises', flags.quick ? 2000 : 10_000);
 /** Measured queries per k (half aggregate, half verdict). */
@@ -427,7 +428,7 @@ async function ingestBench(net: DemoNetwork): Promise<void> {
       load1: loads,
     });
 
-    if (!flags.quick) {
+    if (flags.commit) {
       const before = load1();
       progress(`commit and anchor ${INGEST_RECORDS} records on the taxation gateway`);
       const t = performance.now();
