@@ -482,11 +482,20 @@ export class QueryGateway {
     const inputs: Record<string, PreparedInput> = {};
     const mine = request.metrics.map((m) => m.dataset).filter((d) => plan.holders[d] === this.id);
     const role = plan.entry === this.id ? 'entry' : 'participant';
+    const isVerifier = plan.computeParties.includes(this.id) || plan.entry === this.id;
+    if (isVerifier) {
+      // Check every other holder's contribution as soon as it arrives — while this gateway still proves
+      // its own, and not when the MPC's input round asks (the binding hook then finds the verdict
+      // ready): only the last holder's check stays between its proving and the MPC.
+      for (const m of request.metrics) {
+        const holder = plan.holders[m.dataset]!;
+        if (holder !== this.id) void this.#check(spec, state, holder, m.dataset).catch(() => {});
+      }
+    }
     try {
       if (mine.length > 0) Object.assign(inputs, await this.#contribute(spec, state, mine));
       // A holder sends its contributions just before it joins the session, so once every other holder's
       // contribution is here the MPC rounds wait on the network only, never on someone's proving.
-      const isVerifier = plan.computeParties.includes(this.id) || plan.entry === this.id;
       if (isVerifier) {
         await state.guard(
           Promise.all(
@@ -604,9 +613,13 @@ export class QueryGateway {
         reason: 'digest',
       });
     }
+    const verifiers = [...new Set([...spec.plan.computeParties, spec.plan.entry])].filter(
+      (p) => p !== this.id,
+    );
+    const role = spec.plan.entry === this.id ? 'entry' : 'participant';
     const built = await Promise.all(
-      datasets.map((dataset) =>
-        contributions
+      datasets.map(async (dataset) => {
+        const b = await contributions
           .build({
             queryId: spec.queryId,
             holder: this.id,
@@ -620,24 +633,20 @@ export class QueryGateway {
               dataset,
               reason: err instanceof Error ? err.message : String(err),
             });
-          }),
-      ),
-    );
-    const verifiers = [...new Set([...spec.plan.computeParties, spec.plan.entry])].filter(
-      (p) => p !== this.id,
-    );
-    for (const b of built) {
-      state.contribution(this.id, b.contribution.dataset).resolve(b.contribution);
-      this.#emit(spec.queryId, spec.plan.entry === this.id ? 'entry' : 'participant', 'proved', {
-        dataset: b.contribution.dataset,
-        proofs: b.contribution.inclusion.length + b.contribution.binding.length,
-        provingMs: Math.round(b.provingMs),
-      });
-    }
-    await Promise.all(
-      verifiers.flatMap((v) =>
-        built.map((b) => this.#call(v, 'query.contribution', { contribution: b.contribution })),
-      ),
+          });
+        // Each dataset's proofs go out as soon as they are built: the verifiers check them while this
+        // holder still proves its other datasets.
+        state.contribution(this.id, dataset).resolve(b.contribution);
+        this.#emit(spec.queryId, role, 'proved', {
+          dataset,
+          proofs: b.contribution.inclusion.length + b.contribution.binding.length,
+          provingMs: Math.round(b.provingMs),
+        });
+        await Promise.all(
+          verifiers.map((v) => this.#call(v, 'query.contribution', { contribution: b.contribution })),
+        );
+        return b;
+      }),
     );
     return Object.assign({}, ...built.map((b) => b.inputs));
   }
