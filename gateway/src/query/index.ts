@@ -1,5 +1,5 @@
 /** The credit-penetration query: request, plan, related parties, the gateway's query service, records. */
-export { anchorProofs, anchorResult, contributionProofs } from './anchor.ts';
+export { type AnchoredAnswer, contributionProofs, ProofAnchoring } from './anchor.ts';
 export {
   type AuditCheck,
   AuditError,

@@ -37,7 +37,7 @@ import {
 } from '../mpc/index.ts';
 import type { GatewayHost, PeerDirectory, SessionTransports } from '../mpc-transport/index.ts';
 import type { GatewayStore } from '../store/index.ts';
-import { anchorProofs, anchorResult } from './anchor.ts';
+import { ProofAnchoring } from './anchor.ts';
 import { asQueryError, classifyFailure } from './classify.ts';
 import { QueryError } from './errors.ts';
 import {
@@ -254,6 +254,7 @@ export class QueryGateway {
     const t1 = performance.now();
     const state = this.#states.get(queryId);
     let stage = 'authorise';
+    let proofsAnchoring: ProofAnchoring | undefined;
     try {
       const pub = publicRequestOf(request);
       await this.#checkDisclosure(pub);
@@ -279,11 +280,12 @@ export class QueryGateway {
       failed.catch(() => {});
       const started = Promise.all(participants.map((p) => this.#call(p, 'query.session', spec)));
       started.catch(() => {});
-      const checks = this.#checkAll(spec, state);
+      // Each contribution's proofs go on the ledger as soon as it is checked, while others still prove
+      // and the MPC runs; the last ones with the result (anchor.ts).
+      const anchoring = new ProofAnchoring(this.#c.account, queryIdBytes);
+      proofsAnchoring = anchoring;
+      const checks = this.#checkAll(spec, state, (c) => anchoring.add(c));
       checks.catch(() => {});
-      // The proofs go on the ledger as soon as every contribution is checked, while the MPC runs on.
-      const proofTxs = checks.then((cs) => anchorProofs(this.#c.account, queryIdBytes, cs));
-      proofTxs.catch(() => {});
       const session = this.#participate(spec);
       session.catch(() => {});
       await Promise.race([Promise.all([started, session]), failed]);
@@ -336,14 +338,16 @@ export class QueryGateway {
         resultCommitment: resultCommitment(queryId, output, resultNonce),
       };
       // The proofs and the record go on the ledger with the answer, so an auditor needs nothing else.
-      const answered = await anchorResult(this.#c.account, queryIdBytes, record, await proofTxs);
-      const anchors = await Promise.all(
+      const anchorsRead = Promise.all(
         contributions.map(async (c) => ({
           dataset: c.dataset,
           version: c.version,
           txId: hex((await this.#ledger.datasetVersion(c.dataset, c.version))!.txId),
         })),
       );
+      anchorsRead.catch(() => {});
+      const { answered } = await anchoring.finish(record, contributions);
+      const anchors = await anchorsRead;
       const t5 = performance.now();
       await this.#log(request, 'answered', { queryId, answerTxId: answered.idHex });
       this.#emit(queryId, 'entry', 'answered', { answerTxId: answered.idHex });
@@ -372,6 +376,7 @@ export class QueryGateway {
         new Promise((r) => setTimeout(r, 2000)),
       ]);
       const failure = classifyFailure(err, state, stage);
+      proofsAnchoring?.close();
       state.abort(failure);
       for (const p of state.participants.filter((p) => p !== this.id)) {
         void this.#call(p, 'query.abort', { queryId }).catch(() => {});
@@ -442,8 +447,15 @@ export class QueryGateway {
     };
   }
 
-  /** Checks every holder's contribution for the bundle, aborting the session at the first invalid one. */
-  async #checkAll(spec: SessionSpec, state: QueryState): Promise<DatasetContribution[]> {
+  /**
+   * Checks every holder's contribution for the bundle (telling `onValid` of each as it passes), aborting
+   * the session at the first invalid one.
+   */
+  async #checkAll(
+    spec: SessionSpec,
+    state: QueryState,
+    onValid: (contribution: DatasetContribution) => void,
+  ): Promise<DatasetContribution[]> {
     const out: DatasetContribution[] = [];
     await Promise.all(
       spec.request.metrics.map(async (m) => {
@@ -464,7 +476,9 @@ export class QueryGateway {
             reason: check.reason,
           });
         }
-        out.push(state.contribution(holder, m.dataset).value!);
+        const contribution = state.contribution(holder, m.dataset).value!;
+        onValid(contribution);
+        out.push(contribution);
       }),
     );
     const order = spec.request.metrics.map((m) => m.dataset);
