@@ -6,12 +6,7 @@
  * Each gateway has a `faults` hook for fault drills (contribution tampering, outbound frame filtering).
  */
 import { join } from 'node:path';
-import {
-  CircuitProverPool,
-  defaultPoseidon,
-  type PoseidonHasher,
-  ProofBatchVerifier,
-} from '@privgate/circuits';
+import { CircuitProverPool, defaultPoseidon, type PoseidonHasher } from '@privgate/circuits';
 import {
   type Disclosure,
   governancePayload,
@@ -123,13 +118,11 @@ export async function startTestNetwork(options: TestNetworkOptions): Promise<Tes
     preload: QUERY_CIRCUITS,
   });
   const data = syntheticData(options.enterprises);
-  // As a running gateway checks contributions (start-gateway.ts): coalesced into batches per circuit.
-  const batches = new ProofBatchVerifier();
   const verify = (
     c: Parameters<CircuitProverPool['verify']>[0],
     p: Parameters<CircuitProverPool['verify']>[1],
     s: readonly string[],
-  ) => batches.verify(c, p, s);
+  ) => provers.verify(c, p, s);
 
   const gateways = {} as Record<keyof typeof GATEWAYS, TestGateway>;
   for (const [key, org] of Object.entries(GATEWAYS) as [keyof typeof GATEWAYS, string][]) {
