@@ -1,7 +1,7 @@
 /**
- * A pool of prover worker threads: proofs run in parallel, one per worker, each worker keeping every
- * circuit it has proved loaded. On a 2-core machine two single-threaded workers prove two proofs in about
- * the time of one.
+ * A pool of prover worker threads: proofs run in parallel, one per worker (the next waiting proof goes to
+ * the first worker that frees up), each worker keeping every circuit it has proved loaded. On a 2-core
+ * machine two single-threaded workers prove two proofs in about the time of one.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -54,7 +54,14 @@ interface Pending {
 interface PoolWorker {
   worker: Worker;
   busy: number;
+  /** Proving now (proofs are handed to idle workers only). */
+  proving: boolean;
   pending: Map<number, Pending>;
+}
+
+interface Waiting {
+  resolve(worker: PoolWorker): void;
+  reject(error: CircuitError): void;
 }
 
 /**
@@ -67,6 +74,8 @@ interface PoolWorker {
 export class CircuitProverPool implements CircuitProvingEngine {
   readonly size: number;
   readonly #workers: PoolWorker[];
+  /** Proofs waiting for an idle worker, first come first served. */
+  readonly #waiting: Waiting[] = [];
   readonly #verifier: ProofBatchVerifier;
   #nextId = 1;
   #closed = false;
@@ -93,7 +102,7 @@ export class CircuitProverPool implements CircuitProvingEngine {
     const workers = await Promise.all(
       Array.from({ length: count }, async () => {
         const worker = new Worker(workerBootstrap(), { eval: true, workerData: init });
-        const entry: PoolWorker = { worker, busy: 0, pending: new Map() };
+        const entry: PoolWorker = { worker, busy: 0, proving: false, pending: new Map() };
         await new Promise<void>((resolve, reject) => {
           const onReady = (message: WorkerResponse) => {
             if (message.id === 0) {
@@ -155,15 +164,38 @@ export class CircuitProverPool implements CircuitProvingEngine {
     });
   }
 
+  /** An idle worker, now or when one frees up (proofs queue here, not behind a busy worker). */
+  #acquire(): Promise<PoolWorker> {
+    const idle = this.#workers.find((w) => !w.proving);
+    if (idle !== undefined) {
+      idle.proving = true;
+      return Promise.resolve(idle);
+    }
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  #release(entry: PoolWorker): void {
+    const next = this.#waiting.shift();
+    if (next !== undefined) next.resolve(entry);
+    else entry.proving = false;
+  }
+
   /**
-   * Proves on the least busy worker. Inputs are validated here, before they cross the thread boundary.
+   * Proves on the first idle worker; while every worker proves, proofs wait in one queue, so a proof never
+   * waits behind another on a busy worker while a worker is idle. Inputs are validated here, before they
+   * cross the thread boundary.
    * @throws {CircuitError} `POOL_CLOSED`, `INPUT_INVALID`, `WITNESS_FAILED`, `PROVE_FAILED`, artifact errors.
    */
   async prove<C extends CircuitName>(circuit: C, input: CircuitInput<C>): Promise<CircuitProof<C>> {
     if (this.#closed) throw new CircuitError('POOL_CLOSED', 'prover pool is closed', {});
     const encoded = encodeInput(circuit, input);
-    const entry = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const response = await this.#send(entry, { type: 'prove', id: 0, circuit, input: encoded });
+    const entry = await this.#acquire();
+    let response: WorkerResponse;
+    try {
+      response = await this.#send(entry, { type: 'prove', id: 0, circuit, input: encoded });
+    } finally {
+      this.#release(entry);
+    }
     if (!response.ok || !response.proof || !response.publicSignals) {
       throw new CircuitError('PROVE_FAILED', `${circuit}: worker returned no proof`, {
         circuit,
@@ -197,6 +229,8 @@ export class CircuitProverPool implements CircuitProvingEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const w of this.#waiting.splice(0))
+      w.reject(new CircuitError('POOL_CLOSED', 'prover pool is closed', {}));
     await this.#verifier.close();
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
   }

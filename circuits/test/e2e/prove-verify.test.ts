@@ -18,6 +18,7 @@ import {
   SHARE_PARTIES,
   shamirShare,
   shareBindingBatchInput,
+  shareBindingInput,
   TREE_DEPTH,
   thresholdInput,
   verify,
@@ -126,6 +127,48 @@ describe('CircuitProverPool', () => {
     const b = decodePublicSignals('share_binding_batch', binding.publicSignals);
     expect(a.count).toBe(BigInt(items.length));
     expect(a.valueCommitments).toEqual(b.valueCommitments);
+  });
+
+  it('queues proofs beyond its workers for the first free one; a failing proof does not stall the queue', async () => {
+    const sharing = (v: bigint) => ({
+      value: v,
+      blinding: 7n,
+      sharing: shamirShare(v, SHARE_PARTIES, 1),
+      shareBlindings: [1n, 2n, 3n],
+    });
+    const bad = { ...recordInclusionBatchInput(hasher, [item(1)]), root: 5n };
+    const outcomes = await Promise.allSettled([
+      pool.prove('share_binding', shareBindingInput(hasher, sharing(1n))),
+      pool.prove('record_inclusion_batch', bad),
+      pool.prove('share_binding', shareBindingInput(hasher, sharing(2n))),
+      pool.prove('share_binding', shareBindingInput(hasher, sharing(3n))),
+      pool.prove('share_binding', shareBindingInput(hasher, sharing(4n))),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    for (const o of outcomes) {
+      if (o.status !== 'fulfilled') continue;
+      expect(await pool.verify('share_binding', o.value.proof, o.value.publicSignals)).toBe(true);
+    }
+  });
+
+  it('rejects queued proofs with POOL_CLOSED when closed', async () => {
+    const one = await CircuitProverPool.create({ workers: 1 });
+    const input = shareBindingInput(hasher, {
+      value: 5n,
+      blinding: 3n,
+      sharing: shamirShare(5n, SHARE_PARTIES, 1),
+      shareBlindings: [1n, 2n, 3n],
+    });
+    const proofs = [0, 1, 2].map(() => one.prove('share_binding', input).catch((e: unknown) => e));
+    await one.close();
+    for (const e of await Promise.all(proofs)) expect(e).toMatchObject({ code: 'POOL_CLOSED' });
+    await expect(one.prove('share_binding', input)).rejects.toMatchObject({ code: 'POOL_CLOSED' });
   });
 
   it('re-creates CircuitError from the worker with its code and context', async () => {
