@@ -1,12 +1,12 @@
 // gateway.commit: build the Poseidon tree of N records of one dataset and anchor its root (N = 10^6; quick
-// 10^5), in this process: a SQLite store, the gateway's DatasetCommitments on a Poseidon worker pool of
+// 5·10^4), in this process: a SQLite store, the gateway's DatasetCommitments on a Poseidon worker pool of
 // one worker per core, and a LocalLedger (one node, no consensus: the anchor is one local commit; the
 // demo network's commit over consensus is `network.ts --commit`).
 //
 //   gateway.commit        the whole commit, with its stages (read + key the rows, leaves, tree, persist, anchor)
 //   gateway.commit.hash   leaves + tree only, the worker pool against the single-thread circomlibjs
 //                         `PoseidonMerkleTree` of @privgate/circuits (baseline `circomlibjs`) on the first
-//                         BASELINE_RECORDS records (10^5; quick 2·10^4), compared as records/s: hashing is
+//                         BASELINE_RECORDS records (10^5; quick 10^4), compared as records/s: hashing is
 //                         linear in the records, and the whole 10^6 on one thread would take minutes more.
 //                         (The gateway's tests check its trees against PoseidonMerkleTree's roots.)
 //
@@ -34,8 +34,8 @@ interface Line {
 
 const argv = process.argv.slice(2);
 const flags = { quick: argv.includes('--quick'), json: argv.includes('--json') };
-const COMMIT_RECORDS = flags.quick ? 100_000 : 1_000_000;
-const BASELINE_RECORDS = flags.quick ? 20_000 : 100_000;
+const COMMIT_RECORDS = flags.quick ? 50_000 : 1_000_000;
+const BASELINE_RECORDS = flags.quick ? 10_000 : 100_000;
 
 const sig = (x: number): number => Number(x.toPrecision(3));
 const load1 = (): number => Number(loadavg()[0]!.toFixed(2));

@@ -33,8 +33,9 @@
  * counted from the query's opening on the ledger. Every figure carries the 1-minute load average at its
  * start and end (`load1`): the machine is shared, and a loaded one inflates every absolute figure.
  *
- *   npx tsx gateway/bench/network.ts [--quick] [--json] [--enterprises N] [--queries N] [--keep] [--commit]
- *   (format: /work/shared/BENCHMARKS.md; --queries = measured queries per k, default 4 quick / 10 full)
+ *   npx tsx gateway/bench/network.ts [--quick] [--json] [--enterprises N] [--queries N] [--provers N] [--keep]
+ *   [--commit]
+ *   (format: /work/shared/BENCHMARKS.md; --queries = measured queries per k, default 4 quick / 8 full)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -74,10 +75,12 @@ const flags = {
   commit: argv.includes('--commit'),
 };
 const ENTERPRISES = numberFlag('--enterprises', flags.quick ? 2000 : 10_000);
+/** Prover worker threads per gateway (the demo's default is 1). */
+const PROVERS = numberFlag('--provers', 1);
 /** Measured queries per k (half aggregate, half verdict). */
-const QUERIES = numberFlag('--queries', flags.quick ? 4 : 10);
+const QUERIES = numberFlag('--queries', flags.quick ? 4 : 8);
 const GROUP = 4;
-const INGEST_RECORDS = flags.quick ? 100_000 : 500_000;
+const INGEST_RECORDS = flags.quick ? 100_000 : 300_000;
 const INGEST_ROUNDS = flags.quick ? 1 : 2;
 const TARGET_P50_MS = 1500;
 /** Repetitions of each clear query (it takes well under a millisecond). */
@@ -294,7 +297,7 @@ function queryLine(
   const computed = samples.flatMap((s) => (s.computedAt === undefined ? [] : [s.computedAt]));
   return {
     bench: `gateway.query.k${k}`,
-    backend: `demo network: 4 validator + 4 gateway processes, 1 prover worker each, ${availableParallelism()} cores`,
+    backend: `demo network: 4 validator + 4 gateway processes, ${PROVERS} prover worker(s) each, ${availableParallelism()} cores`,
     unit: 'ms',
     value: sig(p50),
     baseline: 'clear-one-process',
@@ -462,6 +465,7 @@ progress(`starting the demo network: 4 validators, 4 gateways, ${ENTERPRISES} en
 const net = await DemoNetwork.start({
   enterprises: ENTERPRISES,
   keep: flags.keep,
+  proverWorkers: PROVERS,
   say: (l) => progress(`  ${l}`),
 });
 const work = mkdtempSync(join(tmpdir(), 'privgate-bench-clear-'));

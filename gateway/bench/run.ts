@@ -5,7 +5,7 @@
 //   network.ts   gateway.query.k0 / .k2    the headline: queries on the demo network (4 validator and
 //                gateway.ingest.http       4 gateway processes), against the clear computation; HTTP
 //                                          ingest against the in-process import
-//   commit.ts    gateway.commit(.hash)     build + anchor a 10^6-record dataset (quick 10^5)
+//   commit.ts    gateway.commit(.hash)     build + anchor a 10^6-record dataset (quick 5·10^4)
 //
 // `query.ts` (the same queries with 4 gateways in one process and a LocalLedger) is not in the default
 // run, to keep the full run within ≈ 6 minutes; run it alone, or pass --in-process here.
