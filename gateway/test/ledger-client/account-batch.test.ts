@@ -3,35 +3,23 @@
  * in order; the first refusal is the error, and the account's next transaction still gets a valid nonce.
  */
 import { sm3 } from '@privgate/accel';
-import { datasetAnchorPayload, TxKind } from '@privgate/ledger';
+import { TxKind } from '@privgate/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LedgerAccount, LocalLedger } from '../../src/ledger-client/index.ts';
-import { CHAIN_ID, consortiumGenesis, GATEWAYS, tempDir, testSigner } from '../query/consortium.ts';
+import { LedgerAccount, type LocalLedger } from '../../src/ledger-client/index.ts';
+import { GATEWAYS, openTestLedger, tempDir, testAnchorPayload, testSigner } from '../query/consortium.ts';
 
 const dir = tempDir('account-batch');
 let ledger: LocalLedger;
 
 beforeAll(async () => {
-  ledger = await LocalLedger.open({
-    chainId: CHAIN_ID,
-    dir: dir.path,
-    genesis: await consortiumGenesis(),
-    sync: false,
-  });
+  ledger = await openTestLedger(dir.path);
 });
 afterAll(async () => {
   await ledger.close();
   dir.remove();
 });
 
-const anchor = (dataset: string, version: number) =>
-  datasetAnchorPayload({
-    dataset,
-    schemaHash: new Uint8Array(32).fill(1),
-    recordCount: 3,
-    poseidonRoot: new Uint8Array(32).fill(2),
-    version,
-  });
+const anchor = testAnchorPayload;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('LedgerAccount.submitBatch', () => {

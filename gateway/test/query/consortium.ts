@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sm2Signer, sm3 } from '@privgate/accel';
 import { type CircuitName, readArtifact } from '@privgate/circuits';
-import type { GenesisDocument, Role } from '@privgate/ledger';
+import { datasetAnchorPayload, type GenesisDocument, type Role } from '@privgate/ledger';
 import { LocalLedger } from '../../src/ledger-client/index.ts';
 
 export const CHAIN_ID = 'privgate-gateway-test';
@@ -72,3 +72,13 @@ export function tempDir(label: string): { path: string; remove: () => void } {
 export async function openTestLedger(dir: string): Promise<LocalLedger> {
   return LocalLedger.open({ chainId: CHAIN_ID, dir, genesis: await consortiumGenesis(), sync: false });
 }
+
+/** A dataset anchor of 3 records with fixed schema hash and root, for ledger-level tests. */
+export const testAnchorPayload = (dataset: string, version: number) =>
+  datasetAnchorPayload({
+    dataset,
+    schemaHash: new Uint8Array(32).fill(1),
+    recordCount: 3,
+    poseidonRoot: new Uint8Array(32).fill(2),
+    version,
+  });

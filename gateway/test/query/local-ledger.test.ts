@@ -1,4 +1,4 @@
-import { auditPayload, datasetAnchorPayload, TxKind } from '@privgate/ledger';
+import { auditPayload, TxKind } from '@privgate/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerAccount, LocalLedger } from '../../src/ledger-client/index.ts';
 import {
@@ -9,33 +9,29 @@ import {
   queryIdOf,
   queryIdOfPublic,
 } from '../../src/query/index.ts';
-import { AGENCIES, CHAIN_ID, consortiumGenesis, GATEWAYS, tempDir, testSigner } from './consortium.ts';
+import {
+  AGENCIES,
+  CHAIN_ID,
+  GATEWAYS,
+  openTestLedger,
+  tempDir,
+  testAnchorPayload,
+  testSigner,
+} from './consortium.ts';
 import { usccOf } from './synthetic.ts';
 
 const dir = tempDir('local-ledger');
 let ledger: LocalLedger;
 
 beforeAll(async () => {
-  ledger = await LocalLedger.open({
-    chainId: CHAIN_ID,
-    dir: dir.path,
-    genesis: await consortiumGenesis(),
-    sync: false,
-  });
+  ledger = await openTestLedger(dir.path);
 });
 afterAll(async () => {
   await ledger.close();
   dir.remove();
 });
 
-const anchor = (dataset: string, version: number) =>
-  datasetAnchorPayload({
-    dataset,
-    schemaHash: new Uint8Array(32).fill(1),
-    recordCount: 3,
-    poseidonRoot: new Uint8Array(32).fill(2),
-    version,
-  });
+const anchor = testAnchorPayload;
 
 describe('LocalLedger', () => {
   it('commits each transaction in its own block and serves the registries', async () => {
